@@ -1,0 +1,89 @@
+//! Configuration: defaults, then an optional TOML file, then the environment.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Everything the portal can be configured with. See README.md for each key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address to listen on.
+    pub host: String,
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// `sqlite://path` (embedded default) or `postgres://...`.
+    pub database_url: String,
+    /// Folder for the SQLite file and instance secrets.
+    pub data_dir: PathBuf,
+    /// Folder of the built browser app (Trunk's `dist`).
+    pub web_dir: PathBuf,
+    /// Secret that signs access tokens. When absent, one is generated and kept in
+    /// `data_dir/jwt-secret`; set it explicitly when several instances serve together.
+    pub jwt_secret: Option<String>,
+    /// Lifetime of an access token, in seconds.
+    pub access_token_ttl_secs: u64,
+    /// Load demo data into an empty database on `serve`.
+    pub demo: bool,
+    /// Password of every demo account; a random one is generated and printed when absent.
+    pub demo_password: Option<String>,
+    /// Demo publishers.
+    pub demo_publishers: u32,
+    /// Demo months, ending with the current month.
+    pub demo_months: u32,
+    /// Demo orders in all.
+    pub demo_orders: u64,
+    /// Demo usage rows in all.
+    pub demo_usage_rows: u64,
+    /// Seed of the demo generator.
+    pub demo_seed: u64,
+    /// Logs as JSON lines instead of text.
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 8080,
+            database_url: "sqlite://./data/portal.db".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            web_dir: PathBuf::from("crates/web/dist"),
+            jwt_secret: None,
+            access_token_ttl_secs: 900,
+            demo: true,
+            demo_password: None,
+            demo_publishers: 3,
+            demo_months: 24,
+            demo_orders: 60_000,
+            demo_usage_rows: 1_200_000,
+            demo_seed: 42,
+            log_json: false,
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then `file` (when given and present), then
+    /// `DATABASE_URL`, then `PORTAL_*` variables (`PORTAL_PORT`, `PORTAL_DATABASE_URL`, ...).
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        } else if Path::new("portal.toml").exists() {
+            figment = figment.merge(Toml::file_exact("portal.toml"));
+        }
+        figment
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("PORTAL_").ignore(&["CONFIG"]))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// Whether the database is the embedded SQLite default.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

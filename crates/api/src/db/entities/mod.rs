@@ -1,0 +1,25 @@
+//! sea-orm entities, one per table.
+//!
+//! Architecture invariant: every publisher-owned table has `publisher_id` first in its
+//! primary key and in each of its indexes, so every query of publisher data is a range
+//! scan within one publisher, and the schema can be distributed by publisher.
+//!
+//! Storage conventions: enumerations are stored as their dictionary names; money and
+//! decimal quantities (usage hours, amounts) as whole numbers of ten-thousandths
+//! (`Fixed4`), so rollups add and subtract exactly; dates as `DATE`; timestamps in UTC.
+
+pub mod customers;
+pub mod data_freshness;
+pub mod ingest_batches;
+pub mod licenses;
+pub mod offers;
+pub mod orders;
+pub mod payouts;
+pub mod plans;
+pub mod publishers;
+pub mod rollup_customer_orders;
+pub mod rollup_orders;
+pub mod rollup_payouts;
+pub mod rollup_usage;
+pub mod usage;
+pub mod users;

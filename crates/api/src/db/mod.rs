@@ -1,0 +1,70 @@
+//! The database: connection (SQLite embedded default or PostgreSQL), schema and entities.
+
+pub mod entities;
+pub mod migrations;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use migrations::Migrator;
+
+/// Opens the database at `url` and brings its schema up to date.
+///
+/// SQLite files are created (with their folder) when missing and run in WAL mode, so
+/// readers never wait for the writer; the pool holds one writer's worth of connections
+/// per core.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        if let Some(parent) = sqlite_path(url).and_then(|p| p.parent().map(Path::to_path_buf))
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(&parent)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        // Validate the URL here so a malformed one is a clear error, not a panic later.
+        SqliteConnectOptions::from_str(url)
+            .map_err(|e| DbErr::Custom(format!("bad SQLite URL {url}: {e}")))?;
+        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true)
+                .pragma("temp_store", "memory")
+                .pragma("cache_size", "-65536")
+        });
+    } else {
+        options.max_connections(16);
+    }
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The file of a `sqlite:` URL, if it names one.
+pub fn sqlite_path(url: &str) -> Option<&Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| Path::new(path))
+}
+
+/// The backend's short name, as reported by `/health`.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Postgres => "postgres",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    }
+}

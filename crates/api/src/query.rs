@@ -1,0 +1,125 @@
+//! Strict query-string parsing: every report refuses parameters it does not know and
+//! names the parameter at fault, rather than answering an empty 200.
+
+use std::collections::BTreeMap;
+
+use shared::{ErrorCode, FieldError, Month, Problem};
+
+use crate::error::ApiError;
+
+/// The query parameters of one request, checked against the names an endpoint accepts.
+#[derive(Clone, Debug, Default)]
+pub struct QueryParams {
+    values: BTreeMap<String, String>,
+}
+
+impl QueryParams {
+    /// Parses `raw`, refusing names not in `allowed` and repeated names.
+    pub fn parse(raw: &str, allowed: &[&str]) -> Result<Self, ApiError> {
+        let mut values = BTreeMap::new();
+        let mut errors = Vec::new();
+        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+            if !allowed.contains(&name.as_ref()) {
+                errors.push(FieldError {
+                    field: name.to_string(),
+                    reason: "unknown parameter".to_owned(),
+                });
+            } else if values.insert(name.to_string(), value.to_string()).is_some() {
+                errors.push(FieldError {
+                    field: name.to_string(),
+                    reason: "given more than once; pass a comma-separated list instead".to_owned(),
+                });
+            }
+        }
+        if errors.is_empty() {
+            return Ok(Self { values });
+        }
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let code = if errors.iter().any(|e| e.reason == "unknown parameter") {
+            ErrorCode::UnknownParameter
+        } else {
+            ErrorCode::InvalidParameter
+        };
+        let accepted = if allowed.is_empty() {
+            "no parameters".to_owned()
+        } else {
+            allowed.join(", ")
+        };
+        let detail = format!(
+            "Query parameter{} {} not accepted here; this endpoint accepts: {accepted}.",
+            if names.len() > 1 { "s" } else { "" },
+            names
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Err(ApiError::Client(Box::new(
+            Problem::new(code, detail).with_errors(errors),
+        )))
+    }
+
+    /// The raw value of `name`, if given (an empty value counts as absent).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The month in `name` (`YYYY-MM`), if given.
+    pub fn month(&self, name: &str) -> Result<Option<Month>, ApiError> {
+        self.get(name)
+            .map(|v| {
+                v.parse::<Month>()
+                    .map_err(|e| ApiError::invalid_parameter(name, e.to_string()))
+            })
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(e: ApiError) -> Problem {
+        match e {
+            ApiError::Client(p) => *p,
+            other => panic!("expected a client error, got {other}"),
+        }
+    }
+
+    #[test]
+    fn unknown_parameters_are_named() {
+        let p = problem(QueryParams::parse("start=2026-01&markets=US", &["start"]).unwrap_err());
+        assert_eq!(p.code, ErrorCode::UnknownParameter);
+        assert_eq!(p.status, 400);
+        assert_eq!(p.errors[0].field, "markets");
+        assert!(
+            p.detail.contains("'markets'") && p.detail.contains("start"),
+            "{}",
+            p.detail
+        );
+    }
+
+    #[test]
+    fn malformed_months_name_the_parameter() {
+        let q = QueryParams::parse("start=2026-13", &["start"]).unwrap();
+        let p = problem(q.month("start").unwrap_err());
+        assert_eq!(p.code, ErrorCode::InvalidParameter);
+        assert_eq!(p.errors[0].field, "start");
+        assert!(p.detail.contains("2026-13"));
+    }
+
+    #[test]
+    fn repeated_parameters_are_refused() {
+        let p = problem(QueryParams::parse("start=2026-01&start=2026-02", &["start"]).unwrap_err());
+        assert_eq!(p.code, ErrorCode::InvalidParameter);
+    }
+
+    #[test]
+    fn absent_and_empty_values_are_none() {
+        let q = QueryParams::parse("start=", &["start"]).unwrap();
+        assert_eq!(q.month("start").unwrap(), None);
+    }
+}

@@ -1,0 +1,31 @@
+//! Every route of the instance, in one place.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use shared::ErrorCode;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+use crate::{auth, health, reports};
+
+/// The documented routes: `/health` and everything under `/api/v1`.
+pub fn documented(cfg: &mut ServiceConfig) {
+    cfg.service(health::health).service(
+        utoipa_actix_web::scope("/api/v1")
+            .service(auth::handlers::sign_in)
+            .service(auth::handlers::sign_out)
+            .service(auth::handlers::me)
+            .service(reports::summary::handlers::get_summary)
+            .route("/openapi.json", web::get().to(crate::startup::serve_spec))
+            .default_service(web::to(api_not_found)),
+    );
+}
+
+/// The problem answer for a path under `/api` that does not exist.
+pub async fn api_not_found(req: HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("There is no {} {} in this API.", req.method(), req.path()),
+    )
+    .error_response()
+}

@@ -1,0 +1,154 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use utoipa_actix_web::AppExt;
+
+use crate::auth::token::TokenKeys;
+use crate::config::Config;
+use crate::demo::{DemoAccount, DemoSpec};
+use crate::state::AppState;
+use crate::{db, demo, error, openapi, routes, telemetry, users, webapp};
+
+/// Connects to the database (migrating it) and loads the token keys.
+pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let db = db::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(&config.database_url)))?;
+    let tokens = TokenKeys::load_or_create(
+        config.jwt_secret.as_deref(),
+        &config.data_dir,
+        config.access_token_ttl_secs,
+    )
+    .with_context(|| {
+        format!(
+            "reading or creating the token secret in {}",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(AppState {
+        db,
+        tokens: Arc::new(tokens),
+        config: Arc::new(config),
+    })
+}
+
+/// Loads the demo data when the database has no publisher yet and the demo is enabled.
+/// Returns the accounts created, or `None` when nothing was loaded.
+pub async fn ensure_demo(
+    state: &AppState,
+    password: &str,
+    progress: bool,
+) -> anyhow::Result<Option<Vec<DemoAccount>>> {
+    if !state.config.demo || users::count_publishers(&state.db).await? > 0 {
+        return Ok(None);
+    }
+    let c = &state.config;
+    let mut spec = DemoSpec::ending_today(
+        c.demo_publishers,
+        c.demo_months,
+        c.demo_orders,
+        c.demo_usage_rows,
+        c.demo_seed,
+        password.to_owned(),
+    );
+    spec.progress = progress;
+    let started = std::time::Instant::now();
+    let (accounts, stats) = demo::load(&state.db, &spec).await?;
+    tracing::info!(
+        rows = stats.total(),
+        seconds = started.elapsed().as_secs_f64(),
+        "demo data loaded"
+    );
+    Ok(Some(accounts))
+}
+
+/// A running server and the port it listens on.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the configured address (port 0 picks a free port) and builds the server.
+    pub fn build(state: AppState) -> anyhow::Result<Self> {
+        let address = format!("{}:{}", state.config.host, state.config.port);
+        let listener =
+            TcpListener::bind(&address).with_context(|| format!("listening on {address}"))?;
+        let port = listener.local_addr()?.port();
+        let spec = web::Data::new(OpenApiJson(openapi::spec_json()));
+        let web_dir = state.config.web_dir.clone();
+        let data = web::Data::new(state);
+        let server = HttpServer::new(move || {
+            let web_dir = web_dir.clone();
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .openapi(openapi::base())
+                .app_data(data.clone())
+                .app_data(spec.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(256 * 1024)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .configure(routes::documented)
+                .split_for_parts();
+            app.service(web::resource("/openapi.json").route(web::get().to(serve_spec)))
+                .service(web::scope("/api").default_service(web::to(routes::api_not_found)))
+                .configure(move |cfg| webapp::configure(cfg, web_dir))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("X-Frame-Options", "DENY")),
+                )
+                .wrap(Compress::default())
+                .wrap(from_fn(telemetry::request_id))
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self { port, server })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped (Ctrl-C or SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The OpenAPI document, rendered once at start.
+pub struct OpenApiJson(pub String);
+
+/// `GET /api/v1/openapi.json` (also at `/openapi.json`).
+pub async fn serve_spec(spec: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.0.clone())
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

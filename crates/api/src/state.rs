@@ -1,0 +1,19 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::token::TokenKeys;
+use crate::config::Config;
+
+/// The application state: database pool, token keys and configuration. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Keys that sign and verify access tokens.
+    pub tokens: Arc<TokenKeys>,
+    /// The configuration the instance runs with.
+    pub config: Arc<Config>,
+}

@@ -1,0 +1,9 @@
+//! The API integration tests: one binary, every test on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod openapi;
+mod store;
+mod summary;

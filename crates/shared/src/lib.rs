@@ -1,0 +1,16 @@
+//! The wire vocabulary of the Seller Insights Portal.
+//!
+//! Everything here is compiled for both the server (`api`) and the browser app (`web`),
+//! so it stays light: serde and a date type. OpenAPI schema derives sit behind the
+//! `openapi` feature, which only the server turns on.
+
+pub mod auth;
+pub mod countries;
+pub mod dictionary;
+pub mod error;
+pub mod health;
+pub mod month;
+pub mod reports;
+
+pub use error::{ErrorCode, FieldError, Problem};
+pub use month::Month;
