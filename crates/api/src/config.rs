@@ -57,8 +57,8 @@ impl Default for Config {
             demo_password: None,
             demo_publishers: 3,
             demo_months: 24,
-            demo_orders: 60_000,
-            demo_usage_rows: 1_200_000,
+            demo_orders: 55_000,
+            demo_usage_rows: 1_050_000,
             demo_seed: 42,
             log_json: false,
         }

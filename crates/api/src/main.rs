@@ -11,6 +11,11 @@ use api::{openapi, telemetry, users};
 use clap::{Parser, Subcommand};
 use rand::RngCore;
 
+// Bulk loads allocate and free millions of small values; mimalloc does that markedly
+// faster than the system allocator (measured on the demo load, see README).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "portal",

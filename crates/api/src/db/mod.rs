@@ -21,7 +21,7 @@ use migrations::Migrator;
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .sqlx_logging(false)
+        .sqlx_logging(std::env::var_os("PORTAL_SQL_LOG").is_some())
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
@@ -46,9 +46,16 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     } else {
         options.max_connections(16);
     }
-    let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    // Migrate over one dedicated connection, then open the pool. Run through the pool,
+    // migration statements land on several connections, and a connection that reads
+    // SQLite's schema between a table's creation and its unique index's keeps that
+    // stale schema: preparing an upsert on it then fails, intermittently.
+    let mut single = options.clone();
+    single.max_connections(1).min_connections(1);
+    let migrator = Database::connect(single).await?;
+    Migrator::up(&migrator, None).await?;
+    migrator.close().await?;
+    Database::connect(options).await
 }
 
 /// The file of a `sqlite:` URL, if it names one.

@@ -16,7 +16,7 @@ use sea_orm::DatabaseConnection;
 use shared::Month;
 use shared::auth::{Permission, Role};
 use shared::dictionary::{
-    AzureLicenseType, CustomerType, LicenseState, OfferType, OrderStatus, PayoutStatus,
+    AzureLicenseType, CustomerType, Dataset, LicenseState, OfferType, OrderStatus, PayoutStatus,
     SkuBillingType, UsageType, country_name,
 };
 use uuid::Uuid;
@@ -169,10 +169,26 @@ pub async fn load(
             + u64::from(index < (spec.orders % u64::from(spec.publishers.max(1))) as u32);
         let usage_share = spec.usage_rows / u64::from(spec.publishers.max(1));
         let seed = spec.seed ^ (u64::from(index) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let generator = PublisherGenerator::new(publisher.publisher_id, &slug, &name, spec, seed);
-        generator
-            .run(db, share, usage_share, &bar, &mut stats)
+
+        // Generation runs on a blocking thread and hands batches over a short queue, so
+        // making the next month overlaps with storing this one.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, FactBatch)>(2);
+        let generator =
+            PublisherGenerator::new(publisher.publisher_id, &slug, &name, spec.clone(), seed);
+        let producer = tokio::task::spawn_blocking(move || generator.run(share, usage_share, &tx));
+        while let Some((key, batch)) = rx.recv().await {
+            store(
+                db,
+                publisher.publisher_id,
+                spec.seed,
+                key,
+                batch,
+                &bar,
+                &mut stats,
+            )
             .await?;
+        }
+        producer.await.context("the demo generator stopped")?;
     }
     bar.finish_and_clear();
     Ok((accounts, stats))
@@ -245,17 +261,17 @@ struct Order {
     vm: (&'static str, i32),
 }
 
-struct PublisherGenerator<'a> {
+struct PublisherGenerator {
     publisher_id: i64,
     slug: String,
-    spec: &'a DemoSpec,
+    spec: DemoSpec,
     rng: ChaCha8Rng,
     offers: Vec<Offer>,
     customers: Vec<Customer>,
 }
 
-impl<'a> PublisherGenerator<'a> {
-    fn new(publisher_id: i64, slug: &str, name: &str, spec: &'a DemoSpec, seed: u64) -> Self {
+impl PublisherGenerator {
+    fn new(publisher_id: i64, slug: &str, name: &str, spec: DemoSpec, seed: u64) -> Self {
         let brand = name.split_whitespace().next().unwrap_or(name);
         let offers = catalog::OFFERS
             .iter()
@@ -452,41 +468,13 @@ impl<'a> PublisherGenerator<'a> {
         }
     }
 
-    async fn store(
-        &self,
-        db: &DatabaseConnection,
-        key: String,
-        batch: FactBatch,
-        bar: &ProgressBar,
-        stats: &mut DemoStats,
-    ) -> anyhow::Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let dataset = batch.dataset();
-        let rows = batch.len() as u64;
-        let meta = BatchMeta {
-            publisher_id: self.publisher_id,
-            content_sha256: BatchMeta::digest(format!("{}:{key}", self.spec.seed).as_bytes()),
-            batch_key: key,
-            source: "demo",
-        };
-        store_batch(db, &meta, batch)
-            .await
-            .with_context(|| format!("storing {}", meta.batch_key))?;
-        *stats.rows.entry(dataset.slug()).or_default() += rows;
-        bar.inc(rows);
-        Ok(())
-    }
-
-    async fn run(
+    /// Makes the publisher's data and sends it batch by batch, a month at a time.
+    fn run(
         mut self,
-        db: &DatabaseConnection,
         orders_total: u64,
         usage_total: u64,
-        bar: &ProgressBar,
-        stats: &mut DemoStats,
-    ) -> anyhow::Result<()> {
+        tx: &tokio::sync::mpsc::Sender<(String, FactBatch)>,
+    ) {
         let customer_count = ((orders_total / 3) as usize).max(10);
         self.make_customers(customer_count);
         let orders = self.make_orders(orders_total);
@@ -510,6 +498,9 @@ impl<'a> PublisherGenerator<'a> {
             0.0
         };
 
+        let slug = self.slug.clone();
+        // A closed channel means the consumer failed; it reports why, so stop quietly.
+        let send = |key: String, batch: FactBatch| tx.blocking_send((key, batch)).is_ok();
         for month in &months {
             let first = month.first_day();
             let in_month: Vec<orders::Model> = orders
@@ -517,54 +508,29 @@ impl<'a> PublisherGenerator<'a> {
                 .filter(|o| o.row.month_start_date == first)
                 .map(|o| o.row.clone())
                 .collect();
-            self.store(
-                db,
-                format!("demo:{}:orders:{month}", self.slug),
+            let usage = self.usage_rows(&usage_orders, *month, day_share);
+            let licenses = self.license_rows(&orders, *month);
+            let payouts = self.payout_rows(&orders, *month);
+            if !(send(
+                format!("demo:{slug}:orders:{month}"),
                 FactBatch::Orders(in_month),
-                bar,
-                stats,
-            )
-            .await?;
-            let rows = self.usage_rows(&usage_orders, *month, day_share);
-            self.store(
-                db,
-                format!("demo:{}:usage:{month}", self.slug),
-                FactBatch::Usage(rows),
-                bar,
-                stats,
-            )
-            .await?;
-            let rows = self.license_rows(&orders, *month);
-            bar.inc_length(rows.len() as u64);
-            self.store(
-                db,
-                format!("demo:{}:licenses:{month}", self.slug),
-                FactBatch::Licenses(rows),
-                bar,
-                stats,
-            )
-            .await?;
-            let rows = self.payout_rows(&orders, *month);
-            bar.inc_length(rows.len() as u64);
-            self.store(
-                db,
-                format!("demo:{}:payouts:{month}", self.slug),
-                FactBatch::Payouts(rows),
-                bar,
-                stats,
-            )
-            .await?;
+            ) && send(
+                format!("demo:{slug}:usage:{month}"),
+                FactBatch::Usage(usage),
+            ) && send(
+                format!("demo:{slug}:licenses:{month}"),
+                FactBatch::Licenses(licenses),
+            ) && send(
+                format!("demo:{slug}:payouts:{month}"),
+                FactBatch::Payouts(payouts),
+            )) {
+                return;
+            }
         }
-        let rows = self.customer_rows(&orders);
-        self.store(
-            db,
-            format!("demo:{}:customers", self.slug),
-            FactBatch::Customers(rows),
-            bar,
-            stats,
-        )
-        .await?;
-        Ok(())
+        send(
+            format!("demo:{slug}:customers"),
+            FactBatch::Customers(self.customer_rows(&orders)),
+        );
     }
 
     fn usage_rows(
@@ -827,6 +793,40 @@ impl<'a> PublisherGenerator<'a> {
             })
             .collect()
     }
+}
+
+/// Stores one generated batch through the store path and advances the progress bar.
+async fn store(
+    db: &DatabaseConnection,
+    publisher_id: i64,
+    seed: u64,
+    key: String,
+    batch: FactBatch,
+    bar: &ProgressBar,
+    stats: &mut DemoStats,
+) -> anyhow::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let dataset = batch.dataset();
+    let rows = batch.len() as u64;
+    if matches!(dataset, Dataset::Licenses | Dataset::Payouts) {
+        // The bar's length counted orders, customers and usage up front; these two
+        // datasets' sizes are known only as they are made.
+        bar.inc_length(rows);
+    }
+    let meta = BatchMeta {
+        publisher_id,
+        content_sha256: BatchMeta::digest(format!("{seed}:{key}").as_bytes()),
+        batch_key: key,
+        source: "demo",
+    };
+    store_batch(db, &meta, batch)
+        .await
+        .with_context(|| format!("storing {}", meta.batch_key))?;
+    *stats.rows.entry(dataset.slug()).or_default() += rows;
+    bar.inc(rows);
+    Ok(())
 }
 
 fn has_usage(order: &Order) -> bool {

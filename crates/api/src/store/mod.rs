@@ -193,7 +193,9 @@ pub async fn store_batch(
             facts::write(&txn, meta.publisher_id, rows, &mut rollups).await?
         }
     };
+    let phase = Instant::now();
     rollups.apply(&txn, meta.publisher_id).await?;
+    tracing::debug!(batch_key = %meta.batch_key, rollup_ms = phase.elapsed().as_millis(), "rollups applied");
     touch_freshness(&txn, meta.publisher_id, dataset, latest).await?;
 
     ingest_batches::Entity::update_many()
@@ -210,7 +212,14 @@ pub async fn store_batch(
         .filter(ingest_batches::Column::BatchId.eq(batch_id))
         .exec(&txn)
         .await?;
+    let phase = Instant::now();
     txn.commit().await?;
+    tracing::debug!(
+        batch_key = %meta.batch_key,
+        commit_ms = phase.elapsed().as_millis(),
+        total_ms = started.elapsed().as_millis(),
+        "batch stored"
+    );
 
     Ok(StoreOutcome {
         batch_id,

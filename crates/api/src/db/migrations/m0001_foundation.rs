@@ -68,8 +68,9 @@ impl MigrationTrait for Migration {
         index(manager, "orders", &["order_purchase_date"], false).await?;
         index(manager, "orders", &["marketplace_subscription_id"], false).await?;
         index(manager, "orders", &["customer_id"], false).await?;
-        index(manager, "usage", &["month_start_date"], false).await?;
-        index(manager, "usage", &["customer_id"], false).await?;
+        // Usage has no secondary index: reports read its rollups, and its primary key
+        // (subscription, date, meter) serves per-subscription reads. Each index would
+        // cost every one of the millions of usage rows another b-tree insert.
         index(manager, "customers", &["date_acquired"], false).await?;
         index(manager, "licenses", &["customer_id"], false).await?;
         index(manager, "payouts", &["month_start_date"], false).await?;
