@@ -1,0 +1,271 @@
+//! Bar charts drawn as inline SVG, with no charting library to download or ship.
+//!
+//! Every chart is one `<svg role="img">` named by its `<title>` and described by a
+//! `<desc>` that lists every value, so a screen reader hears the data. Each bar is a
+//! focusable `<g data-testid="bar" data-label data-value>` with its own `<title>` (shown on
+//! hover), and its value is written on the bar, so nothing needs a pointer.
+
+use leptos::prelude::*;
+
+use crate::format;
+
+/// One bar: a category or month and its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    /// The stable name of the category (`2025-01`, `CSP`), written to `data-label`.
+    pub key: String,
+    /// The text under or beside the bar (`Jan 2025`, `CSP`).
+    pub label: String,
+    /// The bar's value.
+    pub value: u64,
+}
+
+/// Which way the bars run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Orientation {
+    /// Vertical bars side by side, for a few points in time.
+    #[default]
+    Columns,
+    /// Horizontal bars stacked, for categories whose names are too long to fit under a column.
+    Rows,
+}
+
+/// The drawing's coordinate widths; the SVG scales to its container. Columns usually sit
+/// in a full-width panel, rows in a half-width one, so each keeps a sensible text size.
+const COLUMNS_WIDTH: f64 = 900.0;
+const ROWS_WIDTH: f64 = 560.0;
+/// Below this size (in drawing units) a value label goes beside the bar instead of on it.
+const MIN_INSIDE_COLUMN: f64 = 24.0;
+const MIN_INSIDE_ROW: f64 = 64.0;
+
+/// An accessible SVG bar chart.
+#[component]
+pub fn BarChart(
+    /// The chart's `data-testid`; also the stem of its element ids, so it must be unique
+    /// on the page.
+    #[prop(into)]
+    test_id: String,
+    /// The chart's name, read first by screen readers.
+    #[prop(into)]
+    title: String,
+    /// What the values count (`new orders`), used in each bar's hover text.
+    #[prop(into)]
+    unit: String,
+    /// The bars in display order.
+    bars: Vec<Bar>,
+    /// Columns (the default) or rows.
+    #[prop(optional)]
+    orientation: Orientation,
+) -> impl IntoView {
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
+    let description = if bars.is_empty() {
+        "No values.".to_owned()
+    } else {
+        bars.iter()
+            .map(|b| format!("{}: {}", b.label, format::count(b.value)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let title_id = format!("{test_id}-title");
+    let desc_id = format!("{test_id}-desc");
+    let width = match orientation {
+        Orientation::Columns => COLUMNS_WIDTH,
+        Orientation::Rows => ROWS_WIDTH,
+    };
+    let (height, shapes) = match orientation {
+        Orientation::Columns => columns(&bars, max),
+        Orientation::Rows => rows(&bars, max),
+    };
+
+    let bar_views = bars
+        .into_iter()
+        .zip(shapes)
+        .map(|(bar, shape)| {
+            let hover = format!("{}: {} {unit}", bar.label, format::count(bar.value));
+            view! {
+                <g
+                    class="bar"
+                    data-testid="bar"
+                    data-label=bar.key
+                    data-value=bar.value.to_string()
+                    tabindex="0"
+                >
+                    {svg_title(None, hover)}
+                    <rect
+                        class="bar-rect"
+                        x=num(shape.x)
+                        y=num(shape.y)
+                        width=num(shape.width)
+                        height=num(shape.height)
+                        rx="3"
+                    ></rect>
+                    <text
+                        class=if shape.value_inside { "bar-value inside" } else { "bar-value" }
+                        x=num(shape.value_x)
+                        y=num(shape.value_y)
+                        text-anchor=shape.value_anchor
+                    >
+                        {format::count(bar.value)}
+                    </text>
+                    <text
+                        class="bar-label"
+                        x=num(shape.label_x)
+                        y=num(shape.label_y)
+                        text-anchor=shape.label_anchor
+                    >
+                        {bar.label}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+
+    let baseline = match orientation {
+        Orientation::Columns => (
+            COL_LEFT,
+            COL_TOP + COL_PLOT,
+            COLUMNS_WIDTH - COL_RIGHT,
+            COL_TOP + COL_PLOT,
+        ),
+        Orientation::Rows => (ROW_LABELS, ROW_TOP, ROW_LABELS, height - ROW_BOTTOM),
+    };
+
+    let labelled_by = title_id.clone();
+    let described_by = desc_id.clone();
+    view! {
+        <svg
+            class="chart"
+            data-testid=test_id
+            role="img"
+            aria-labelledby=labelled_by
+            aria-describedby=described_by
+            viewBox=format!("0 0 {width} {}", num(height))
+            preserveAspectRatio="xMidYMid meet"
+        >
+            {svg_title(Some(title_id), title)}
+            <desc id=desc_id>{description}</desc>
+            <line
+                class="chart-axis"
+                x1=num(baseline.0)
+                y1=num(baseline.1)
+                x2=num(baseline.2)
+                y2=num(baseline.3)
+            ></line>
+            {bar_views}
+        </svg>
+    }
+}
+
+/// Where one bar and its two labels go, in drawing units.
+struct Shape {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+    value_x: f64,
+    value_y: f64,
+    value_anchor: &'static str,
+    value_inside: bool,
+    label_x: f64,
+    label_y: f64,
+    label_anchor: &'static str,
+}
+
+const COL_TOP: f64 = 24.0;
+const COL_PLOT: f64 = 180.0;
+const COL_BOTTOM: f64 = 32.0;
+const COL_LEFT: f64 = 12.0;
+const COL_RIGHT: f64 = 12.0;
+
+fn columns(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
+    let slot = (COLUMNS_WIDTH - COL_LEFT - COL_RIGHT) / bars.len().max(1) as f64;
+    let width = (slot * 0.5).min(140.0);
+    let shapes = bars
+        .iter()
+        .enumerate()
+        .map(|(i, bar)| {
+            let height = scaled(bar.value, max, COL_PLOT);
+            let x = COL_LEFT + slot * i as f64 + (slot - width) / 2.0;
+            let y = COL_TOP + COL_PLOT - height;
+            let centre = x + width / 2.0;
+            let value_inside = height >= MIN_INSIDE_COLUMN;
+            Shape {
+                x,
+                y,
+                width,
+                height,
+                value_x: centre,
+                value_y: if value_inside { y + 17.0 } else { y - 7.0 },
+                value_anchor: "middle",
+                value_inside,
+                label_x: centre,
+                label_y: COL_TOP + COL_PLOT + 21.0,
+                label_anchor: "middle",
+            }
+        })
+        .collect();
+    (COL_TOP + COL_PLOT + COL_BOTTOM, shapes)
+}
+
+const ROW_TOP: f64 = 6.0;
+const ROW_BOTTOM: f64 = 6.0;
+const ROW_HEIGHT: f64 = 36.0;
+const ROW_BAR: f64 = 24.0;
+const ROW_LABELS: f64 = 150.0;
+const ROW_RIGHT: f64 = 56.0;
+
+fn rows(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
+    let plot = ROWS_WIDTH - ROW_LABELS - ROW_RIGHT;
+    let shapes = bars
+        .iter()
+        .enumerate()
+        .map(|(i, bar)| {
+            let width = scaled(bar.value, max, plot);
+            let y = ROW_TOP + ROW_HEIGHT * i as f64 + (ROW_HEIGHT - ROW_BAR) / 2.0;
+            let middle = y + ROW_BAR / 2.0 + 4.5;
+            let value_inside = width >= MIN_INSIDE_ROW;
+            Shape {
+                x: ROW_LABELS,
+                y,
+                width,
+                height: ROW_BAR,
+                value_x: if value_inside {
+                    ROW_LABELS + width - 8.0
+                } else {
+                    ROW_LABELS + width + 6.0
+                },
+                value_y: middle,
+                value_anchor: if value_inside { "end" } else { "start" },
+                value_inside,
+                label_x: ROW_LABELS - 10.0,
+                label_y: middle,
+                label_anchor: "end",
+            }
+        })
+        .collect();
+    (
+        ROW_TOP + ROW_HEIGHT * bars.len() as f64 + ROW_BOTTOM,
+        shapes,
+    )
+}
+
+/// `value` as a share of `max`, stretched to `span` drawing units.
+fn scaled(value: u64, max: u64, span: f64) -> f64 {
+    if max == 0 {
+        0.0
+    } else {
+        value as f64 / max as f64 * span
+    }
+}
+
+/// An SVG `<title>`. The `view!` macro builds `<title>` as an HTML element even inside an
+/// `<svg>`, and browsers neither show that as a tooltip nor take it as the graphic's name.
+fn svg_title(id: Option<String>, text: String) -> impl IntoView {
+    leptos::svg::title().id(id).child(text)
+}
+
+/// A coordinate as an attribute value; one decimal is finer than a pixel.
+fn num(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+}
