@@ -41,6 +41,11 @@ pub struct Config {
     pub demo_seed: u64,
     /// Logs as JSON lines instead of text.
     pub log_json: bool,
+    /// The operator's bearer token for the ingestion API. When absent, one is generated
+    /// and kept in `data_dir/operator-token`.
+    pub operator_token: Option<String>,
+    /// The largest ingestion body accepted, in bytes (413 past it).
+    pub ingest_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -61,6 +66,8 @@ impl Default for Config {
             demo_usage_rows: 1_050_000,
             demo_seed: 42,
             log_json: false,
+            operator_token: None,
+            ingest_max_bytes: 256 * 1024 * 1024,
         }
     }
 }

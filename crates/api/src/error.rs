@@ -38,6 +38,7 @@ impl ApiError {
             )
             .with_errors(vec![FieldError {
                 field: field.to_owned(),
+                line: None,
                 reason,
             }]),
         ))

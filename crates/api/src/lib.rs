@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod health;
+pub mod ingest;
 pub mod openapi;
 pub mod query;
 pub mod reports;

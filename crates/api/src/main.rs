@@ -60,6 +60,34 @@ enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Ingest a batch of one dataset for one publisher from a CSV or JSON-lines file.
+    /// The batch is validated whole and stored all-or-nothing; re-sending the same
+    /// file under the same key changes nothing.
+    Ingest {
+        /// The publisher, by slug or id.
+        #[arg(long)]
+        publisher: String,
+        /// The dataset: orders, usage, customers, licenses or payouts.
+        #[arg(long)]
+        dataset: String,
+        /// The batch's idempotency key (default: the file's SHA-256).
+        #[arg(long)]
+        key: Option<String>,
+        /// csv or jsonl (default: from the file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// The file.
+        file: PathBuf,
+    },
+    /// List stored batches, newest first.
+    Batches {
+        /// Only this publisher's (slug or id).
+        #[arg(long)]
+        publisher: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
 }
 
 #[tokio::main]
@@ -119,6 +147,14 @@ async fn main() -> anyhow::Result<()> {
                     .context("writing the spec"),
             }
         }
+        Command::Ingest {
+            publisher,
+            dataset,
+            key,
+            format,
+            file,
+        } => ingest(config, &publisher, &dataset, key, format.as_deref(), &file).await,
+        Command::Batches { publisher, limit } => batches(config, publisher.as_deref(), limit).await,
         Command::Migrate => {
             startup::prepare(config).await?;
             println!("The database schema is up to date.");
@@ -140,9 +176,173 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         );
     }
     let app = Application::build(state)?;
+    if config.operator_token.is_none() {
+        println!(
+            "Operator token for the ingestion API: in {}",
+            config.data_dir.join("operator-token").display()
+        );
+    }
     println!("Portal listening on http://{}:{}", config.host, app.port());
     std::io::stdout().flush().ok();
     app.run_until_stopped().await.context("serving")
+}
+
+async fn ingest(
+    config: Config,
+    publisher: &str,
+    dataset: &str,
+    key: Option<String>,
+    format: Option<&str>,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use api::ingest::{Format, IngestError};
+    use shared::dictionary::Dataset;
+
+    let dataset = Dataset::from_name(dataset).with_context(|| {
+        format!(
+            "unknown dataset '{dataset}'; use one of: orders, usage, customers, licenses, payouts"
+        )
+    })?;
+    let format = match format {
+        Some("csv") => Format::Csv,
+        Some("jsonl") | Some("ndjson") => Format::JsonLines,
+        Some(other) => anyhow::bail!("unknown format '{other}'; use csv or jsonl"),
+        None => Format::from_path(file).with_context(|| {
+            format!(
+                "cannot tell the format of {}; pass --format csv|jsonl",
+                file.display()
+            )
+        })?,
+    };
+    let state = startup::prepare(config).await?;
+    let publisher = users::find_publisher(&state.db, publisher)
+        .await?
+        .with_context(|| {
+            format!("no publisher '{publisher}' (see `portal batches` or the onboarding commands)")
+        })?;
+
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("reading {}", file.display()))?
+        .len();
+    let bar = indicatif::ProgressBar::new(size).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg:12} [{bar:40}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message("reading");
+    let mut content = Vec::with_capacity(size as usize);
+    let mut reader = bar.wrap_read(
+        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
+    );
+    std::io::Read::read_to_end(&mut reader, &mut content)
+        .with_context(|| format!("reading {}", file.display()))?;
+    bar.finish_and_clear();
+
+    let key = key.unwrap_or_else(|| format!("sha256:{}", api::store::BatchMeta::digest(&content)));
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner.set_message(format!(
+        "validating and storing {} rows of {}",
+        dataset.slug(),
+        publisher.name
+    ));
+    let started = std::time::Instant::now();
+    let result = api::ingest::ingest(
+        &state.db,
+        publisher.publisher_id,
+        dataset,
+        format,
+        &key,
+        &content,
+        "cli",
+    )
+    .await;
+    spinner.finish_and_clear();
+    match result {
+        Ok(outcome) if outcome.replayed => {
+            println!(
+                "Batch '{key}' was already stored with this content ({} rows, batch {}); nothing changed.",
+                outcome.rows, outcome.batch_id
+            );
+            Ok(())
+        }
+        Ok(outcome) => {
+            println!(
+                "Stored {} {} rows for {} ({} replaced existing rows) in {:.1} s as batch {} (key '{key}').",
+                outcome.rows,
+                dataset.slug(),
+                publisher.name,
+                outcome.replaced,
+                started.elapsed().as_secs_f64(),
+                outcome.batch_id
+            );
+            Ok(())
+        }
+        Err(IngestError::Rejected(rejection)) => {
+            eprintln!(
+                "The batch was refused; nothing was stored. {} problem(s):",
+                rejection.total
+            );
+            for e in rejection.errors.iter().take(50) {
+                let at = if e.line == 0 {
+                    "file".to_owned()
+                } else {
+                    format!("line {}", e.line)
+                };
+                match &e.column {
+                    Some(c) => eprintln!("  {at}, {c}: {}", e.reason),
+                    None => eprintln!("  {at}: {}", e.reason),
+                }
+            }
+            if rejection.total > 50 {
+                eprintln!("  ... and {} more", rejection.total - 50);
+            }
+            std::process::exit(2);
+        }
+        Err(IngestError::Store(e)) => Err(e.into()),
+    }
+}
+
+async fn batches(config: Config, publisher: Option<&str>, limit: u64) -> anyhow::Result<()> {
+    use api::db::entities::{ingest_batches, publishers};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+    let state = startup::prepare(config).await?;
+    let mut query = ingest_batches::Entity::find()
+        .order_by_desc(ingest_batches::Column::CreatedAt)
+        .limit(limit);
+    if let Some(p) = publisher {
+        let found = users::find_publisher(&state.db, p)
+            .await?
+            .with_context(|| format!("no publisher '{p}'"))?;
+        query = query.filter(ingest_batches::Column::PublisherId.eq(found.publisher_id));
+    }
+    let names: std::collections::HashMap<i64, String> = publishers::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.publisher_id, p.slug))
+        .collect();
+    println!(
+        "{:20} {:12} {:10} {:>10} {:>9} {:>8} {:6} key",
+        "created (UTC)", "publisher", "dataset", "rows", "replaced", "ms", "source"
+    );
+    for b in query.all(&state.db).await? {
+        println!(
+            "{:20} {:12} {:10} {:>10} {:>9} {:>8} {:6} {}",
+            b.created_at.format("%Y-%m-%d %H:%M:%S"),
+            names.get(&b.publisher_id).map_or("?", String::as_str),
+            b.dataset,
+            b.row_count,
+            b.replaced_count,
+            b.duration_ms,
+            b.source,
+            b.batch_key
+        );
+    }
+    Ok(())
 }
 
 /// The demo accounts' password: configured, or generated once and kept in the data

@@ -23,6 +23,7 @@ use crate::routes;
     tags(
         (name = "auth", description = "Signing in and the signed-in user"),
         (name = "reports", description = "Reports of the caller's publisher"),
+        (name = "ingestion", description = "Feeding data in (the instance's operator)"),
         (name = "operations", description = "Running the instance"),
     ),
 )]
@@ -40,6 +41,17 @@ impl Modify for BearerSecurity {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("An access token from `POST /api/v1/auth/sign-in`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "operator",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The instance operator's token (`PORTAL_OPERATOR_TOKEN`, or the one generated into `data/operator-token`).",
+                    ))
                     .build(),
             ),
         );

@@ -22,11 +22,13 @@ impl QueryParams {
             if !allowed.contains(&name.as_ref()) {
                 errors.push(FieldError {
                     field: name.to_string(),
+                    line: None,
                     reason: "unknown parameter".to_owned(),
                 });
             } else if values.insert(name.to_string(), value.to_string()).is_some() {
                 errors.push(FieldError {
                     field: name.to_string(),
+                    line: None,
                     reason: "given more than once; pass a comma-separated list instead".to_owned(),
                 });
             }

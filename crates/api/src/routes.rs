@@ -5,7 +5,7 @@ use shared::ErrorCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
-use crate::{auth, health, reports};
+use crate::{auth, health, ingest, reports};
 
 /// The documented routes: `/health` and everything under `/api/v1`.
 pub fn documented(cfg: &mut ServiceConfig) {
@@ -15,6 +15,8 @@ pub fn documented(cfg: &mut ServiceConfig) {
             .service(auth::handlers::sign_out)
             .service(auth::handlers::me)
             .service(reports::summary::handlers::get_summary)
+            .service(ingest::handlers::list_ingest_batches)
+            .service(ingest::handlers::create_ingest_batch)
             .route("/openapi.json", web::get().to(crate::startup::serve_spec))
             .default_service(web::to(api_not_found)),
     );

@@ -7,6 +7,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
+use sha2::{Digest, Sha256};
 use utoipa_actix_web::AppExt;
 
 use crate::auth::token::TokenKeys;
@@ -31,11 +32,37 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
             config.data_dir.display()
         )
     })?;
+    let operator_token = operator_token(&config)?;
     Ok(AppState {
         db,
         tokens: Arc::new(tokens),
+        operator_token_sha256: Sha256::digest(operator_token.as_bytes()).into(),
         config: Arc::new(config),
     })
+}
+
+/// The operator's token: configured, or generated once into `data_dir/operator-token`.
+pub fn operator_token(config: &Config) -> anyhow::Result<String> {
+    if let Some(token) = &config.operator_token {
+        anyhow::ensure!(
+            token.len() >= 24,
+            "the operator token must be at least 24 characters"
+        );
+        return Ok(token.clone());
+    }
+    let path = config.data_dir.join("operator-token");
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && text.trim().len() >= 24
+    {
+        return Ok(text.trim().to_owned());
+    }
+    let mut bytes = [0u8; 24];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let token = format!("op_{}", hex::encode(bytes));
+    std::fs::create_dir_all(&config.data_dir)?;
+    crate::auth::token::write_private(&path, &token)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(token)
 }
 
 /// Loads the demo data when the database has no publisher yet and the demo is enabled.

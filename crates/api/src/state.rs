@@ -16,4 +16,6 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// The configuration the instance runs with.
     pub config: Arc<Config>,
+    /// SHA-256 of the operator's token (the token itself is not kept in memory).
+    pub operator_token_sha256: [u8; 32],
 }

@@ -125,6 +125,24 @@ pub async fn current_user<C: ConnectionTrait>(
     })
 }
 
+/// The publisher with this slug or numeric id.
+pub async fn find_publisher<C: ConnectionTrait>(
+    db: &C,
+    slug_or_id: &str,
+) -> Result<Option<publishers::Model>, ApiError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let found = match slug_or_id.trim().parse::<i64>() {
+        Ok(id) => publishers::Entity::find_by_id(id).one(db).await?,
+        Err(_) => {
+            publishers::Entity::find()
+                .filter(publishers::Column::Slug.eq(slug_or_id.trim()))
+                .one(db)
+                .await?
+        }
+    };
+    Ok(found)
+}
+
 /// How many publishers the instance has.
 pub async fn count_publishers<C: ConnectionTrait>(db: &C) -> Result<u64, ApiError> {
     Ok(publishers::Entity::find().count(db).await?)

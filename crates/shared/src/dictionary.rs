@@ -342,6 +342,30 @@ impl Column {
     pub fn json_name(&self) -> String {
         json_name(self.name)
     }
+
+    /// The column's name in the database (snake_case).
+    pub fn db_name(&self) -> String {
+        snake_name(self.name)
+    }
+}
+
+/// The snake_case name of a PascalCase dictionary name, keeping acronyms whole
+/// (`IsPreviewSKU` becomes `is_preview_sku`, `VMSize` becomes `vm_size`).
+pub fn snake_name(pascal: &str) -> String {
+    let chars: Vec<char> = pascal.chars().collect();
+    let mut out = String::with_capacity(pascal.len() + 4);
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev_lower = chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit();
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = chars[i - 1].is_ascii_uppercase();
+            if prev_lower || (prev_upper && next_lower) {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// The camelCase JSON name of a PascalCase dictionary name: the leading capitals are
@@ -1020,6 +1044,19 @@ mod tests {
         assert_eq!(json_name("VMSize"), "vmSize");
         assert_eq!(json_name("IsPreviewSKU"), "isPreviewSKU");
         assert_eq!(json_name("Sku"), "sku");
+    }
+
+    #[test]
+    fn db_names_are_snake_case() {
+        assert_eq!(
+            snake_name("MarketplaceSubscriptionId"),
+            "marketplace_subscription_id"
+        );
+        assert_eq!(snake_name("IsPreviewSKU"), "is_preview_sku");
+        assert_eq!(snake_name("SKUBillingType"), "sku_billing_type");
+        assert_eq!(snake_name("VMSize"), "vm_size");
+        assert_eq!(snake_name("CustomerCurrencyCC"), "customer_currency_cc");
+        assert_eq!(snake_name("EarningAmountUSD"), "earning_amount_usd");
     }
 
     #[test]

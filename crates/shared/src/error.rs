@@ -103,8 +103,12 @@ impl ErrorCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
-    /// The parameter or field, by the name the caller used.
+    /// The parameter or field, by the name the caller used (for a refused file: the
+    /// column, or `(file)`).
     pub field: String,
+    /// For a refused file: the line (1 is a CSV file's header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// Why it was refused.
     pub reason: String,
 }

@@ -9,6 +9,7 @@ pub mod countries;
 pub mod dictionary;
 pub mod error;
 pub mod health;
+pub mod ingest;
 pub mod month;
 pub mod reports;
 

@@ -37,6 +37,7 @@ macro_rules! on_both_databases {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
+pub const OPERATOR_TOKEN: &str = "test-operator-token-0123456789";
 
 pub struct TestApp {
     pub address: String,
@@ -88,6 +89,8 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         data_dir: dir.path().to_path_buf(),
         web_dir: dir.path().join("no-web-build"),
         demo: false,
+        operator_token: Some(OPERATOR_TOKEN.to_owned()),
+        ingest_max_bytes: 1024 * 1024,
         ..Config::default()
     };
     let state = startup::prepare(config).await.expect("prepare the app");

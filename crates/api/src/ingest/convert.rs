@@ -1,0 +1,337 @@
+//! From text cells to typed values, by the dictionary's column types.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::Value;
+use sea_orm::sea_query::ColumnType as SqlType;
+use shared::dictionary::{Column, ColumnType, Dataset, market_code};
+
+use super::{MAX_CELL_BYTES, Rejection};
+
+/// One data row: its line in the file and a cell per dictionary column.
+pub struct Record {
+    pub line: u64,
+    pub cells: Vec<Option<String>>,
+}
+
+fn position(names: &[(&'static str, bool)], given: &str) -> Option<usize> {
+    // PascalCase (CSV headers) and camelCase (JSON keys) differ only in case.
+    let given = given.trim();
+    names
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case(given))
+}
+
+fn cell(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.len() > MAX_CELL_BYTES {
+        return Err(format!(
+            "is {} bytes long; a cell holds at most {MAX_CELL_BYTES}",
+            text.len()
+        ));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+/// The rows of a CSV file whose header names dictionary columns, in any order.
+pub fn csv_records(
+    dataset: Dataset,
+    names: &[(&'static str, bool)],
+    text: &str,
+) -> Result<Vec<Record>, Rejection> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| Rejection::file(format!("the header row cannot be read: {e}")))?
+        .clone();
+    let mut rejection = Rejection::default();
+    if headers.len() == 1
+        && headers
+            .get(0)
+            .is_some_and(|h| h.contains(';') || h.contains('\t'))
+    {
+        rejection.push(
+            1,
+            None,
+            "the header has a single column holding ';' or tabs: separate columns with commas",
+        );
+        return Err(rejection);
+    }
+    let mut slots: Vec<Option<usize>> = Vec::with_capacity(headers.len());
+    let mut seen = vec![false; names.len()];
+    for header in headers.iter() {
+        match position(names, header) {
+            Some(i) if seen[i] => {
+                rejection.push(1, Some(names[i].0), "appears twice in the header");
+                slots.push(None);
+            }
+            Some(i) => {
+                seen[i] = true;
+                slots.push(Some(i));
+            }
+            None => {
+                rejection.push(
+                    1,
+                    Some(header.trim()),
+                    format!("is not a column of the {} dataset", dataset.name()),
+                );
+                slots.push(None);
+            }
+        }
+    }
+    let missing: Vec<&str> = names
+        .iter()
+        .zip(&seen)
+        .filter(|((_, optional), seen)| !*optional && !**seen)
+        .map(|((n, _), _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        rejection.push(
+            1,
+            None,
+            format!("missing required column(s): {}", missing.join(", ")),
+        );
+    }
+    if rejection.total > 0 {
+        return Err(rejection);
+    }
+
+    let mut records = Vec::new();
+    for result in reader.records() {
+        match result {
+            Ok(row) => {
+                let line = row.position().map_or(0, |p| p.line());
+                let mut cells = vec![None; names.len()];
+                for (slot, text) in slots.iter().zip(row.iter()) {
+                    if let Some(i) = slot {
+                        match cell(text) {
+                            Ok(v) => cells[*i] = v,
+                            Err(reason) => rejection.push(line, Some(names[*i].0), reason),
+                        }
+                    }
+                }
+                records.push(Record { line, cells });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let reason = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        len, expected_len, ..
+                    } => {
+                        format!("has {len} fields where the header has {expected_len}")
+                    }
+                    other => format!("cannot be read: {other:?}"),
+                };
+                rejection.push(line, None, reason);
+            }
+        }
+    }
+    if rejection.total > 0 {
+        return Err(rejection);
+    }
+    Ok(records)
+}
+
+/// The rows of a JSON-lines file: one object per line keyed by dictionary names.
+pub fn json_records(
+    dataset: Dataset,
+    names: &[(&'static str, bool)],
+    text: &str,
+) -> Result<Vec<Record>, Rejection> {
+    let mut rejection = Rejection::default();
+    let mut records = Vec::new();
+    for (index, line_text) in text.lines().enumerate() {
+        let line = index as u64 + 1;
+        if line_text.trim().is_empty() {
+            continue;
+        }
+        let object: serde_json::Map<String, serde_json::Value> =
+            match serde_json::from_str(line_text) {
+                Ok(o) => o,
+                Err(e) => {
+                    rejection.push(line, None, format!("is not a JSON object: {e}"));
+                    continue;
+                }
+            };
+        let mut cells = vec![None; names.len()];
+        for (key, value) in object {
+            let Some(i) = position(names, &key) else {
+                rejection.push(
+                    line,
+                    Some(&key),
+                    format!("is not a column of the {} dataset", dataset.name()),
+                );
+                continue;
+            };
+            let text = match value {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Bool(b) => Some(b.to_string()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                    rejection.push(
+                        line,
+                        Some(names[i].0),
+                        "must be a string, number, boolean or null",
+                    );
+                    continue;
+                }
+            };
+            match text.as_deref().map(cell).transpose() {
+                Ok(v) => cells[i] = v.flatten(),
+                Err(reason) => rejection.push(line, Some(names[i].0), reason),
+            }
+        }
+        records.push(Record { line, cells });
+    }
+    if rejection.total > 0 {
+        return Err(rejection);
+    }
+    Ok(records)
+}
+
+/// An amount with at most four decimals as ten-thousandths (`12.5` is 125000).
+pub fn fixed4(text: &str) -> Result<i64, String> {
+    let err = || format!("'{text}' is not a decimal number with at most 4 decimal places");
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 4
+    {
+        return Err(err());
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| err())?
+    };
+    let mut fraction_value: i64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().map_err(|_| err())?
+    };
+    for _ in fraction.len()..4 {
+        fraction_value *= 10;
+    }
+    let value = whole
+        .checked_mul(10_000)
+        .and_then(|w| w.checked_add(fraction_value))
+        .ok_or_else(err)?;
+    Ok(if negative { -value } else { value })
+}
+
+fn null_of(sql: &SqlType) -> Value {
+    match sql {
+        SqlType::Date => Option::<NaiveDate>::None.into(),
+        SqlType::TimestampWithTimeZone => Option::<DateTime<Utc>>::None.into(),
+        SqlType::BigInteger => Option::<i64>::None.into(),
+        SqlType::Integer => Option::<i32>::None.into(),
+        SqlType::Boolean => Option::<bool>::None.into(),
+        _ => Option::<String>::None.into(),
+    }
+}
+
+/// The typed value of one cell of `column`, or why it is not one.
+pub fn value(
+    column: &Column,
+    sql: &SqlType,
+    cell: Option<&str>,
+    optional: bool,
+) -> Result<Value, String> {
+    let Some(raw) = cell else {
+        if optional {
+            return Ok(null_of(sql));
+        }
+        // Free text may be empty; identifiers and typed values may not.
+        if column.kind == ColumnType::Text && !column.name.ends_with("Id") {
+            return Ok(Value::from(String::new()));
+        }
+        return Err("is required".to_owned());
+    };
+    match sql {
+        SqlType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(Value::from)
+            .map_err(|_| format!("'{raw}' is not a date in the form YYYY-MM-DD")),
+        SqlType::TimestampWithTimeZone => DateTime::parse_from_rfc3339(raw)
+            .map(|t| Value::from(t.with_timezone(&Utc)))
+            .map_err(|_| format!("'{raw}' is not an RFC 3339 timestamp (2026-01-31T12:00:00Z)")),
+        SqlType::Boolean => match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(Value::from(true)),
+            "false" | "0" | "no" => Ok(Value::from(false)),
+            _ => Err(format!("'{raw}' is not true or false")),
+        },
+        SqlType::Integer => raw
+            .parse::<i32>()
+            .map(Value::from)
+            .map_err(|_| format!("'{raw}' is not a whole number")),
+        SqlType::BigInteger => match column.kind {
+            ColumnType::Money | ColumnType::Decimal => fixed4(raw).map(Value::from),
+            _ => raw
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| format!("'{raw}' is not a whole number")),
+        },
+        _ => text_value(column, raw).map(Value::from),
+    }
+}
+
+fn text_value(column: &Column, raw: &str) -> Result<String, String> {
+    match column.kind {
+        ColumnType::Enumeration(e) => e
+            .values
+            .iter()
+            .find(|v| v.name.eq_ignore_ascii_case(raw))
+            .map(|v| v.name.to_owned())
+            .ok_or_else(|| {
+                let expected: Vec<&str> = e.values.iter().map(|v| v.name).collect();
+                format!(
+                    "'{raw}' is not a {}; expected one of: {}",
+                    e.label,
+                    expected.join(", ")
+                )
+            }),
+        ColumnType::Country => market_code(raw)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("'{raw}' is not an ISO 3166-1 alpha-2 country code")),
+        ColumnType::Currency => {
+            if raw.len() == 3 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+                Ok(raw.to_ascii_uppercase())
+            } else {
+                Err(format!("'{raw}' is not an ISO 4217 currency code"))
+            }
+        }
+        _ => Ok(raw.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed4_parses_exact_decimals() {
+        assert_eq!(fixed4("12.5"), Ok(125_000));
+        assert_eq!(fixed4("-0.0001"), Ok(-1));
+        assert_eq!(fixed4("7"), Ok(70_000));
+        assert_eq!(fixed4(".25"), Ok(2_500));
+        for bad in [
+            "1.23456",
+            "1e3",
+            "1,5",
+            "",
+            "-",
+            "abc",
+            "1.2.3",
+            "99999999999999999",
+        ] {
+            assert!(fixed4(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! `POST /api/v1/ingest/{dataset}` and `GET /api/v1/ingest/batches`: the operator's door.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, get, post, web};
+use futures_util::StreamExt;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sha2::{Digest, Sha256};
+use shared::dictionary::Dataset;
+use shared::ingest::{IngestBatch, IngestOutcome};
+use shared::{ErrorCode, FieldError, Problem};
+
+use super::{Format, IngestError, ingest};
+use crate::db::entities::{ingest_batches, publishers};
+use crate::error::ApiError;
+use crate::query::QueryParams;
+use crate::state::AppState;
+use crate::store::StoreError;
+use crate::users::find_publisher;
+
+/// The instance's operator, proven by the operator token. A publisher's access token is
+/// never enough.
+pub struct Operator;
+
+impl FromRequest for Operator {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, t)| t.trim().to_owned());
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
+            let token = token.ok_or_else(|| {
+                ApiError::unauthenticated(
+                    "Send the operator token: 'Authorization: Bearer <operator token>'.",
+                )
+            })?;
+            let given: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+            if given == state.operator_token_sha256 {
+                return Ok(Operator);
+            }
+            if state.tokens.verify(&token).is_ok() {
+                return Err(ApiError::forbidden(
+                    "Only the instance's operator may ingest data; a publisher's token cannot.",
+                ));
+            }
+            Err(ApiError::unauthenticated(
+                "The operator token is not valid.",
+            ))
+        })
+    }
+}
+
+fn dataset_of(slug: &str) -> Result<Dataset, ApiError> {
+    Dataset::from_name(slug).ok_or_else(|| {
+        ApiError::invalid_parameter(
+            "dataset",
+            format!(
+                "'{slug}' is not a dataset; use one of: orders, usage, customers, licenses, payouts"
+            ),
+        )
+    })
+}
+
+/// Ingest a batch of one dataset for one publisher.
+///
+/// The body is a CSV file (`text/csv`) whose header names dictionary columns in any
+/// order, or JSON lines (`application/x-ndjson`) keyed by the same names. Every row is
+/// validated; a batch with any bad row is refused whole (422, listing the first 1,000
+/// problems with line, column and reason). An accepted batch is committed in one
+/// transaction with its rollups and is visible to every report at once. Re-sending a
+/// key with the same content changes nothing (200, `replayed`); with other content it
+/// is a conflict (409). Needs the operator token.
+#[utoipa::path(
+    tag = "ingestion",
+    operation_id = "create_ingest_batch",
+    params(
+        ("dataset" = String, Path, description = "orders, usage, customers, licenses or payouts", example = "usage"),
+        ("publisher" = String, Query, description = "The publisher's slug or id", example = "contoso"),
+        ("key" = String, Query, description = "The batch's idempotency key, unique per publisher and dataset", example = "usage-2026-11-20"),
+    ),
+    request_body(content = String, description = "The batch", content_type = "text/csv"),
+    responses(
+        (status = 201, description = "Stored", body = IngestOutcome),
+        (status = 200, description = "Already stored with this content; nothing changed", body = IngestOutcome),
+        (status = 400, description = "Unknown dataset or parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or wrong operator token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A publisher's token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such publisher", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The key was used for other content", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the instance accepts", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither CSV nor JSON lines", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad rows; nothing was stored", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("operator" = [])),
+)]
+#[post("/ingest/{dataset}")]
+pub async fn create_ingest_batch(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    path: web::Path<String>,
+    req: HttpRequest,
+    mut body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let dataset = dataset_of(&path.into_inner())?;
+    let params = QueryParams::parse(req.query_string(), &["publisher", "key"])?;
+    let publisher = params.get("publisher").ok_or_else(|| {
+        ApiError::invalid_parameter("publisher", "is required (the publisher's slug or id)")
+    })?;
+    let key = params.get("key").ok_or_else(|| {
+        ApiError::invalid_parameter("key", "is required (the batch's idempotency key)")
+    })?;
+    if key.len() > 200 {
+        return Err(ApiError::invalid_parameter(
+            "key",
+            "is longer than 200 characters",
+        ));
+    }
+    let media_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let format = Format::from_media_type(media_type).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!("Send text/csv or application/x-ndjson, not '{media_type}'."),
+        )
+    })?;
+    let publisher = find_publisher(&state.db, publisher)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no publisher '{publisher}'.")))?;
+
+    let limit = state.config.ingest_max_bytes;
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("The batch is larger than this instance accepts ({limit} bytes); split it."),
+        )
+    };
+    if let Some(length) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && length > limit
+    {
+        return Err(too_large());
+    }
+    let mut content = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                ErrorCode::InvalidBody,
+                format!("The body could not be read: {e}."),
+            )
+        })?;
+        if (content.len() + chunk.len()) as u64 > limit {
+            return Err(too_large());
+        }
+        content.extend_from_slice(&chunk);
+    }
+
+    match ingest(
+        &state.db,
+        publisher.publisher_id,
+        dataset,
+        format,
+        key,
+        &content,
+        "api",
+    )
+    .await
+    {
+        Ok(outcome) => {
+            let body = IngestOutcome {
+                batch_id: outcome.batch_id.to_string(),
+                dataset,
+                rows: outcome.rows,
+                replaced: outcome.replaced,
+                replayed: outcome.replayed,
+            };
+            Ok(if outcome.replayed {
+                HttpResponse::Ok().json(body)
+            } else {
+                HttpResponse::Created().json(body)
+            })
+        }
+        Err(IngestError::Rejected(rejection)) => {
+            let listed = rejection.errors.len();
+            let detail = if rejection.total as usize > listed {
+                format!(
+                    "The batch was refused and nothing was stored: {} problems, the first {listed} listed.",
+                    rejection.total
+                )
+            } else {
+                format!(
+                    "The batch was refused and nothing was stored: {} problem(s).",
+                    rejection.total
+                )
+            };
+            let errors = rejection
+                .errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: e.column.unwrap_or_else(|| "(file)".to_owned()),
+                    line: (e.line > 0).then_some(e.line),
+                    reason: e.reason,
+                })
+                .collect();
+            Err(ApiError::Client(Box::new(
+                Problem::new(ErrorCode::Unprocessable, detail).with_errors(errors),
+            )))
+        }
+        Err(IngestError::Store(StoreError::KeyConflict(key))) => Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "The key '{key}' was already used for other content; send new content under a new key."
+            ),
+        )),
+        Err(IngestError::Store(e)) => Err(ApiError::internal(e)),
+    }
+}
+
+/// The stored batches, newest first, optionally of one publisher. Needs the operator token.
+#[utoipa::path(
+    tag = "ingestion",
+    operation_id = "list_ingest_batches",
+    params(
+        ("publisher" = Option<String>, Query, description = "Only this publisher's (slug or id)"),
+        ("limit" = Option<u64>, Query, description = "At most this many (1 to 1000, default 100)"),
+    ),
+    responses(
+        (status = 200, description = "The batches", body = Vec<IngestBatch>),
+        (status = 400, description = "Unknown parameter or bad limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or wrong operator token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A publisher's token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such publisher", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("operator" = [])),
+)]
+#[get("/ingest/batches")]
+pub async fn list_ingest_batches(
+    state: web::Data<AppState>,
+    _operator: Operator,
+    req: HttpRequest,
+) -> Result<web::Json<Vec<IngestBatch>>, ApiError> {
+    let params = QueryParams::parse(req.query_string(), &["publisher", "limit"])?;
+    let limit = match params.get("limit") {
+        Some(l) => l
+            .parse::<u64>()
+            .ok()
+            .filter(|l| (1..=1000).contains(l))
+            .ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "limit",
+                    format!("'{l}' is not a number from 1 to 1000"),
+                )
+            })?,
+        None => 100,
+    };
+    let mut query = ingest_batches::Entity::find()
+        .order_by_desc(ingest_batches::Column::CreatedAt)
+        .limit(limit);
+    if let Some(p) = params.get("publisher") {
+        let found = find_publisher(&state.db, p)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("There is no publisher '{p}'.")))?;
+        query = query.filter(ingest_batches::Column::PublisherId.eq(found.publisher_id));
+    }
+    let slugs: std::collections::HashMap<i64, String> = publishers::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.publisher_id, p.slug))
+        .collect();
+    Ok(web::Json(
+        query
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|b| IngestBatch {
+                batch_id: b.batch_id.to_string(),
+                publisher: slugs.get(&b.publisher_id).cloned().unwrap_or_default(),
+                dataset: b.dataset,
+                batch_key: b.batch_key,
+                source: b.source,
+                rows: b.row_count.max(0) as u64,
+                replaced: b.replaced_count.max(0) as u64,
+                created_at: b.created_at,
+                duration_ms: b.duration_ms.max(0) as u64,
+            })
+            .collect(),
+    ))
+}
