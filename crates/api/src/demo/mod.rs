@@ -74,6 +74,16 @@ impl DemoSpec {
     }
 }
 
+impl DemoSpec {
+    /// The months with data, oldest first, ending with `end`.
+    pub fn month_range(&self) -> Vec<Month> {
+        self.end
+            .plus_months(-(self.months as i32 - 1))
+            .through(self.end)
+            .collect()
+    }
+}
+
 /// A demo account to sign in with.
 #[derive(Clone, Debug)]
 pub struct DemoAccount {
@@ -337,12 +347,7 @@ impl PublisherGenerator {
     }
 
     fn make_orders(&mut self, total: u64) -> Vec<Order> {
-        let months: Vec<Month> = self
-            .spec
-            .end
-            .plus_months(-(self.spec.months as i32 - 1))
-            .through(self.spec.end)
-            .collect();
+        let months = self.spec.month_range();
         // Business grows: later months sell more than earlier ones.
         let weights: Vec<f64> = months
             .iter()
@@ -478,12 +483,7 @@ impl PublisherGenerator {
         let customer_count = ((orders_total / 3) as usize).max(10);
         self.make_customers(customer_count);
         let orders = self.make_orders(orders_total);
-        let months: Vec<Month> = self
-            .spec
-            .end
-            .plus_months(-(self.spec.months as i32 - 1))
-            .through(self.spec.end)
-            .collect();
+        let months = self.spec.month_range();
 
         // Usage-bearing subscriptions report on a sample of their active days, sized so
         // that the publisher's usage rows come to about its share.

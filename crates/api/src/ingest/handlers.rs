@@ -60,6 +60,16 @@ impl FromRequest for Operator {
     }
 }
 
+/// The publisher a `publisher` parameter names (slug or id); 404 when there is none.
+async fn publisher_named(
+    state: &AppState,
+    slug_or_id: &str,
+) -> Result<publishers::Model, ApiError> {
+    find_publisher(&state.db, slug_or_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("There is no publisher '{slug_or_id}'.")))
+}
+
 fn dataset_of(slug: &str) -> Result<Dataset, ApiError> {
     Dataset::from_name(slug).ok_or_else(|| {
         ApiError::invalid_parameter(
@@ -136,9 +146,7 @@ pub async fn create_ingest_batch(
             format!("Send text/csv or application/x-ndjson, not '{media_type}'."),
         )
     })?;
-    let publisher = find_publisher(&state.db, publisher)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("There is no publisher '{publisher}'.")))?;
+    let publisher = publisher_named(&state, publisher).await?;
 
     let limit = state.config.ingest_max_bytes;
     let too_large = || {
@@ -272,9 +280,7 @@ pub async fn list_ingest_batches(
         .order_by_desc(ingest_batches::Column::CreatedAt)
         .limit(limit);
     if let Some(p) = params.get("publisher") {
-        let found = find_publisher(&state.db, p)
-            .await?
-            .ok_or_else(|| ApiError::not_found(format!("There is no publisher '{p}'.")))?;
+        let found = publisher_named(&state, p).await?;
         query = query.filter(ingest_batches::Column::PublisherId.eq(found.publisher_id));
     }
     let slugs: std::collections::HashMap<i64, String> = publishers::Entity::find()

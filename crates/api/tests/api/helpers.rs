@@ -113,6 +113,20 @@ pub struct Tenant {
 }
 
 impl TestApp {
+    /// The one integer a SQL query answers (a count or a sum), read straight from the database.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let db = &self.state.db;
+        db.query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

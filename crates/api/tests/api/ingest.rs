@@ -3,7 +3,6 @@
 use api::db::entities::{customers, licenses, orders, payouts, usage};
 use api::ingest::{Format, IngestError, MAX_REPORTED, ingest, unmapped_table_columns};
 use api::store::StoreError;
-use sea_orm::{ConnectionTrait, Statement};
 use shared::auth::Permission;
 use shared::dictionary::Dataset;
 use shared::reports::summary::SummaryReport;
@@ -55,19 +54,6 @@ fn orders_csv(lines: &[String]) -> String {
     text
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let db = &app.state.db;
-    db.query_one_raw(Statement::from_string(
-        db.get_database_backend(),
-        sql.to_owned(),
-    ))
-    .await
-    .unwrap()
-    .unwrap()
-    .try_get_by_index::<i64>(0)
-    .unwrap()
-}
-
 async fn a_csv_batch_is_stored_and_reported(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;
@@ -110,27 +96,24 @@ async fn a_csv_batch_is_stored_and_reported(backend: Backend) {
     // Values are stored canonically: enumerations by their dictionary names, markets
     // and currencies upper-cased, money exact, the channel derived.
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM orders WHERE channel = 'Direct Enterprise' AND azure_license_type = 'Enterprise' AND offer_type = 'SaaS'").await,
+        app.scalar( "SELECT COUNT(*) FROM orders WHERE channel = 'Direct Enterprise' AND azure_license_type = 'Enterprise' AND offer_type = 'SaaS'").await,
         1
     );
     assert_eq!(
-        count(
-            &app,
+        app.scalar(
             "SELECT COUNT(*) FROM orders WHERE customer_country = 'US' AND currency = 'USD'"
         )
         .await,
         3
     );
     assert_eq!(
-        count(&app, "SELECT MIN(estimated_charges) FROM orders").await,
+        app.scalar("SELECT MIN(estimated_charges) FROM orders")
+            .await,
         1_205_000
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM orders WHERE customer_company_name = 'Doe, Ltd'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM orders WHERE customer_company_name = 'Doe, Ltd'")
+            .await,
         3
     );
 
@@ -149,13 +132,10 @@ async fn a_csv_batch_is_stored_and_reported(backend: Backend) {
         .unwrap();
         assert!(again.replayed);
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 3);
     assert_eq!(
-        count(
-            &app,
-            "SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders"
-        )
-        .await,
+        app.scalar("SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders")
+            .await,
         3
     );
 
@@ -176,7 +156,7 @@ async fn a_csv_batch_is_stored_and_reported(backend: Backend) {
         matches!(err, IngestError::Store(StoreError::KeyConflict(_))),
         "{err}"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 3);
 }
 on_both_databases!(a_csv_batch_is_stored_and_reported);
 
@@ -200,11 +180,8 @@ async fn json_lines_are_keyed_by_camel_case_names(backend: Backend) {
     .unwrap();
     assert_eq!(outcome.rows, 2);
     assert_eq!(
-        count(
-            &app,
-            "SELECT CAST(SUM(earning_amount_usd) AS BIGINT) FROM rollup_payouts"
-        )
-        .await,
+        app.scalar("SELECT CAST(SUM(earning_amount_usd) AS BIGINT) FROM rollup_payouts")
+            .await,
         121_700
     );
 }
@@ -348,7 +325,7 @@ async fn malformed_files_are_refused_whole_naming_the_problem(backend: Backend) 
         "data_freshness",
     ] {
         assert_eq!(
-            count(&app, &format!("SELECT COUNT(*) FROM {table}")).await,
+            app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await,
             0,
             "{table}"
         );
@@ -543,7 +520,7 @@ async fn the_ingestion_api_takes_the_operator_token_only(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(res.status(), 413);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 2);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 2);
 
     // The operator lists batches; publishers cannot.
     let res = app

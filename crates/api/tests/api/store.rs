@@ -3,7 +3,6 @@
 
 use api::demo::{self, DemoSpec};
 use api::store::{BatchMeta, FactBatch, StoreError, store_batch};
-use sea_orm::{ConnectionTrait, Statement};
 use shared::Month;
 use shared::auth::Permission;
 use shared::dictionary::{AzureLicenseType::*, OfferType};
@@ -11,19 +10,6 @@ use shared::reports::summary::SummaryReport;
 
 use crate::helpers::{Backend, TestApp, date, order, spawn_app};
 use crate::on_both_databases;
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let db = &app.state.db;
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
-}
 
 async fn trend(app: &TestApp, token: &str, start: &str) -> Vec<u64> {
     let report: SummaryReport = app
@@ -71,22 +57,16 @@ async fn a_restated_row_replaces_the_old_one_and_the_rollups_follow(backend: Bac
         .await;
     assert_eq!((second.rows, second.replaced), (2, 1));
     assert_eq!(trend(&app, &token, "2026-01").await, [1, 1, 1]);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 3);
     assert_eq!(
-        count(
-            &app,
-            "SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders"
-        )
-        .await,
+        app.scalar("SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders")
+            .await,
         3,
         "a slice emptied by a restatement is gone or zero, never negative"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM rollup_orders WHERE new_orders <= 0"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM rollup_orders WHERE new_orders <= 0")
+            .await,
         0
     );
 }
@@ -116,11 +96,8 @@ async fn a_batch_key_is_idempotent_and_conflicts_on_other_content(backend: Backe
         assert_eq!(again.rows, 1);
     }
     assert_eq!(
-        count(
-            &app,
-            "SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders"
-        )
-        .await,
+        app.scalar("SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders")
+            .await,
         1
     );
 
@@ -145,7 +122,7 @@ async fn a_batch_key_is_idempotent_and_conflicts_on_other_content(backend: Backe
         matches!(err, StoreError::KeyConflict(ref k) if k == "same-key"),
         "{err}"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 1);
 }
 on_both_databases!(a_batch_key_is_idempotent_and_conflicts_on_other_content);
 
@@ -192,7 +169,7 @@ async fn a_failing_batch_leaves_nothing_behind(backend: Backend) {
         "offers",
     ] {
         assert_eq!(
-            count(&app, &format!("SELECT COUNT(*) FROM {table}")).await,
+            app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await,
             0,
             "{table}"
         );
@@ -249,8 +226,7 @@ async fn demo_data_is_deterministic_and_its_rollups_equal_the_raw_rows(backend: 
         .await
         .unwrap();
     for m in &report.new_orders_trend {
-        let raw = count(
-            &app,
+        let raw = app.scalar(
             &format!(
                 "SELECT COUNT(*) FROM orders WHERE publisher_id = 1 AND order_purchase_date >= '{}' AND order_purchase_date <= '{}'",
                 m.month.first_day(),
@@ -263,51 +239,40 @@ async fn demo_data_is_deterministic_and_its_rollups_equal_the_raw_rows(backend: 
     assert!(report.total_new_orders() > 0);
 
     // Usage rollups equal the raw usage, slice by slice totals.
-    let raw = count(
-        &app,
-        "SELECT CAST(SUM(normalized_usage) AS BIGINT) FROM usage",
-    )
-    .await;
-    let rolled = count(
-        &app,
-        "SELECT CAST(SUM(normalized_usage) AS BIGINT) FROM rollup_usage",
-    )
-    .await;
+    let raw = app
+        .scalar("SELECT CAST(SUM(normalized_usage) AS BIGINT) FROM usage")
+        .await;
+    let rolled = app
+        .scalar("SELECT CAST(SUM(normalized_usage) AS BIGINT) FROM rollup_usage")
+        .await;
     assert_eq!(raw, rolled);
-    let raw_rows = count(&app, "SELECT COUNT(*) FROM usage").await;
-    let rolled_rows = count(
-        &app,
-        "SELECT CAST(SUM(row_count) AS BIGINT) FROM rollup_usage",
-    )
-    .await;
+    let raw_rows = app.scalar("SELECT COUNT(*) FROM usage").await;
+    let rolled_rows = app
+        .scalar("SELECT CAST(SUM(row_count) AS BIGINT) FROM rollup_usage")
+        .await;
     assert_eq!(raw_rows, rolled_rows);
-    let normalized_is_cores_times_raw = count(
-        &app,
+    let normalized_is_cores_times_raw = app.scalar(
         "SELECT COUNT(*) FROM usage WHERE usage_type <> 'Metered' AND normalized_usage <> core_size * raw_usage",
     )
     .await;
     assert_eq!(normalized_is_cores_times_raw, 0);
-    let byol = count(
-        &app,
-        "SELECT COUNT(*) FROM orders WHERE marketplace_license_type = 'Bring Your Own License'",
-    )
-    .await as f64;
+    let byol = app
+        .scalar(
+            "SELECT COUNT(*) FROM orders WHERE marketplace_license_type = 'Bring Your Own License'",
+        )
+        .await as f64;
     assert!(
         (0.08..=0.25).contains(&(byol / 800.0)),
         "about 15% BYOL: {}",
         byol / 800.0
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM licenses WHERE licenses_assigned > licenses_provisioned"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM licenses WHERE licenses_assigned > licenses_provisioned")
+            .await,
         0
     );
     assert_eq!(
-        count(
-            &app,
+        app.scalar(
             "SELECT COUNT(*) FROM payouts p WHERE NOT EXISTS (SELECT 1 FROM offers o WHERE o.publisher_id = p.publisher_id AND o.offer_name = p.offer_name AND o.is_paid)"
         )
         .await,
