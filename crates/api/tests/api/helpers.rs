@@ -51,7 +51,7 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
-async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}/portal.db", dir.display()),
         Backend::Postgres => {

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod crash;
 mod ingest;
 mod openapi;
 mod store;
