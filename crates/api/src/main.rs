@@ -73,9 +73,12 @@ enum Command {
         /// The batch's idempotency key (default: the file's SHA-256).
         #[arg(long)]
         key: Option<String>,
-        /// csv or jsonl (default: from the file's extension).
+        /// csv, jsonl or xlsx (default: from the file's extension).
         #[arg(long)]
         format: Option<String>,
+        /// For an Excel workbook: the sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
         /// The file.
         file: PathBuf,
     },
@@ -152,8 +155,20 @@ async fn main() -> anyhow::Result<()> {
             dataset,
             key,
             format,
+            sheet,
             file,
-        } => ingest(config, &publisher, &dataset, key, format.as_deref(), &file).await,
+        } => {
+            ingest(
+                config,
+                &publisher,
+                &dataset,
+                key,
+                format.as_deref(),
+                sheet,
+                &file,
+            )
+            .await
+        }
         Command::Batches { publisher, limit } => batches(config, publisher.as_deref(), limit).await,
         Command::Migrate => {
             startup::prepare(config).await?;
@@ -193,6 +208,7 @@ async fn ingest(
     dataset: &str,
     key: Option<String>,
     format: Option<&str>,
+    sheet: Option<String>,
     file: &std::path::Path,
 ) -> anyhow::Result<()> {
     use api::ingest::{Format, IngestError};
@@ -206,13 +222,18 @@ async fn ingest(
     let format = match format {
         Some("csv") => Format::Csv,
         Some("jsonl") | Some("ndjson") => Format::JsonLines,
-        Some(other) => anyhow::bail!("unknown format '{other}'; use csv or jsonl"),
+        Some("xlsx") => Format::Excel(None),
+        Some(other) => anyhow::bail!("unknown format '{other}'; use csv, jsonl or xlsx"),
         None => Format::from_path(file).with_context(|| {
             format!(
-                "cannot tell the format of {}; pass --format csv|jsonl",
+                "cannot tell the format of {}; pass --format csv|jsonl|xlsx",
                 file.display()
             )
         })?,
+    };
+    let format = match format {
+        Format::Excel(_) => Format::Excel(sheet),
+        other => other,
     };
     let state = startup::prepare(config).await?;
     let publisher = users::find_publisher(&state.db, publisher)

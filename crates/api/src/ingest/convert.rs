@@ -46,58 +46,9 @@ pub fn csv_records(
         .headers()
         .map_err(|e| Rejection::file(format!("the header row cannot be read: {e}")))?
         .clone();
+    let headers: Vec<String> = headers.iter().map(str::to_owned).collect();
+    let slots = header_slots(dataset, names, &headers)?;
     let mut rejection = Rejection::default();
-    if headers.len() == 1
-        && headers
-            .get(0)
-            .is_some_and(|h| h.contains(';') || h.contains('\t'))
-    {
-        rejection.push(
-            1,
-            None,
-            "the header has a single column holding ';' or tabs: separate columns with commas",
-        );
-        return Err(rejection);
-    }
-    let mut slots: Vec<Option<usize>> = Vec::with_capacity(headers.len());
-    let mut seen = vec![false; names.len()];
-    for header in headers.iter() {
-        match position(names, header) {
-            Some(i) if seen[i] => {
-                rejection.push(1, Some(names[i].0), "appears twice in the header");
-                slots.push(None);
-            }
-            Some(i) => {
-                seen[i] = true;
-                slots.push(Some(i));
-            }
-            None => {
-                rejection.push(
-                    1,
-                    Some(header.trim()),
-                    format!("is not a column of the {} dataset", dataset.name()),
-                );
-                slots.push(None);
-            }
-        }
-    }
-    let missing: Vec<&str> = names
-        .iter()
-        .zip(&seen)
-        .filter(|((_, optional), seen)| !*optional && !**seen)
-        .map(|((n, _), _)| *n)
-        .collect();
-    if !missing.is_empty() {
-        rejection.push(
-            1,
-            None,
-            format!("missing required column(s): {}", missing.join(", ")),
-        );
-    }
-    if rejection.total > 0 {
-        return Err(rejection);
-    }
-
     let mut records = Vec::new();
     for result in reader.records() {
         match result {
@@ -132,6 +83,215 @@ pub fn csv_records(
         return Err(rejection);
     }
     Ok(records)
+}
+
+/// Maps a header row to dictionary columns, refusing unknown, repeated and missing ones.
+fn header_slots(
+    dataset: Dataset,
+    names: &[(&'static str, bool)],
+    headers: &[String],
+) -> Result<Vec<Option<usize>>, Rejection> {
+    let mut rejection = Rejection::default();
+    if headers.len() == 1 && headers[0].contains(';')
+        || headers.len() == 1 && headers[0].contains('\t')
+    {
+        rejection.push(
+            1,
+            None,
+            "the header has a single column holding ';' or tabs: separate columns with commas",
+        );
+        return Err(rejection);
+    }
+    let mut slots: Vec<Option<usize>> = Vec::with_capacity(headers.len());
+    let mut seen = vec![false; names.len()];
+    for header in headers {
+        match position(names, header) {
+            Some(i) if seen[i] => {
+                rejection.push(1, Some(names[i].0), "appears twice in the header");
+                slots.push(None);
+            }
+            Some(i) => {
+                seen[i] = true;
+                slots.push(Some(i));
+            }
+            None if header.trim().is_empty() => slots.push(None),
+            None => {
+                rejection.push(
+                    1,
+                    Some(header.trim()),
+                    format!("is not a column of the {} dataset", dataset.name()),
+                );
+                slots.push(None);
+            }
+        }
+    }
+    let missing: Vec<&str> = names
+        .iter()
+        .zip(&seen)
+        .filter(|((_, optional), seen)| !*optional && !**seen)
+        .map(|((n, _), _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        rejection.push(
+            1,
+            None,
+            format!("missing required column(s): {}", missing.join(", ")),
+        );
+    }
+    if rejection.total > 0 {
+        return Err(rejection);
+    }
+    Ok(slots)
+}
+
+/// The most an Excel file may decompress to.
+pub const MAX_XLSX_UNCOMPRESSED: u64 = 512 * 1024 * 1024;
+/// The most cells a sheet may span.
+pub const MAX_XLSX_CELLS: usize = 20_000_000;
+
+/// The rows of an Excel workbook's first sheet (or the named one), whose first row names
+/// dictionary columns. Refused safely: files that decompress too far, sheets too large,
+/// and formula cells (a batch holds values, never code).
+pub fn excel_records(
+    dataset: Dataset,
+    names: &[(&'static str, bool)],
+    content: &[u8],
+    sheet: Option<&str>,
+) -> Result<Vec<Record>, Rejection> {
+    use calamine::{Data, Reader, Xlsx};
+    use std::io::Cursor;
+
+    let not_xlsx = |e: &dyn std::fmt::Display| {
+        Rejection::file(format!("the file is not an Excel workbook (.xlsx): {e}"))
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(content)).map_err(|e| not_xlsx(&e))?;
+    let mut unpacked: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| not_xlsx(&e))?;
+        unpacked = unpacked.saturating_add(entry.size());
+    }
+    if unpacked > MAX_XLSX_UNCOMPRESSED {
+        return Err(Rejection::file(format!(
+            "the workbook would decompress to {unpacked} bytes, more than the {MAX_XLSX_UNCOMPRESSED} accepted"
+        )));
+    }
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(content)).map_err(|e| not_xlsx(&e))?;
+    let sheet_names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => sheet_names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| {
+                Rejection::file(format!(
+                    "the workbook has no sheet '{wanted}'; it has: {}",
+                    sheet_names.join(", ")
+                ))
+            })?,
+        None => sheet_names
+            .first()
+            .cloned()
+            .ok_or_else(|| Rejection::file("the workbook has no sheets"))?,
+    };
+    let formulas = workbook
+        .worksheet_formula(&name)
+        .map_err(|e| Rejection::file(format!("sheet '{name}' cannot be read: {e}")))?;
+    let mut rejection = Rejection::default();
+    let start = formulas.start().unwrap_or((0, 0));
+    for (row, col, formula) in formulas.used_cells() {
+        if !formula.is_empty() {
+            rejection.push(
+                u64::from(start.0) + row as u64 + 1,
+                None,
+                format!(
+                    "cell {} holds a formula; send values only",
+                    cell_name(start.1 as usize + col, start.0 as usize + row)
+                ),
+            );
+        }
+    }
+    if rejection.total > 0 {
+        return Err(rejection);
+    }
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| Rejection::file(format!("sheet '{name}' cannot be read: {e}")))?;
+    let (height, width) = range.get_size();
+    if height.saturating_mul(width) > MAX_XLSX_CELLS {
+        return Err(Rejection::file(format!(
+            "sheet '{name}' spans {height} rows by {width} columns, more than the {MAX_XLSX_CELLS} cells accepted"
+        )));
+    }
+    let first_row = u64::from(range.start().map_or(0, |s| s.0));
+    let mut rows = range.rows();
+    let Some(header) = rows.next() else {
+        return Err(Rejection::file(format!("sheet '{name}' is empty")));
+    };
+    let headers: Vec<String> = header
+        .iter()
+        .map(|c| text_of(c).unwrap_or_default())
+        .collect();
+    let slots = header_slots(dataset, names, &headers)?;
+    let mut records = Vec::new();
+    for (index, row) in rows.enumerate() {
+        let line = first_row + index as u64 + 2;
+        if row.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        let mut cells = vec![None; names.len()];
+        for (slot, value) in slots.iter().zip(row) {
+            let Some(i) = slot else { continue };
+            if let Data::Error(e) = value {
+                rejection.push(
+                    line,
+                    Some(names[*i].0),
+                    format!("holds the Excel error {e}"),
+                );
+                continue;
+            }
+            match text_of(value).as_deref().map(cell).transpose() {
+                Ok(v) => cells[*i] = v.flatten(),
+                Err(reason) => rejection.push(line, Some(names[*i].0), reason),
+            }
+        }
+        records.push(Record { line, cells });
+    }
+    if rejection.total > 0 {
+        return Err(rejection);
+    }
+    Ok(records)
+}
+
+/// A cell's value as the text a CSV file would hold.
+fn text_of(value: &calamine::Data) -> Option<String> {
+    use calamine::Data;
+    match value {
+        Data::Empty | Data::Error(_) => None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Bool(b) => Some(b.to_string()),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::DateTime(d) => d.as_datetime().map(|t| {
+            if t.time() == chrono::NaiveTime::MIN {
+                t.date().format("%Y-%m-%d").to_string()
+            } else {
+                t.and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }
+        }),
+    }
+}
+
+/// A cell's A1 name from zero-based column and row.
+fn cell_name(col: usize, row: usize) -> String {
+    let mut letters = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        letters.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
 }
 
 /// The rows of a JSON-lines file: one object per line keyed by dictionary names.

@@ -84,7 +84,9 @@ fn dataset_of(slug: &str) -> Result<Dataset, ApiError> {
 /// Ingest a batch of one dataset for one publisher.
 ///
 /// The body is a CSV file (`text/csv`) whose header names dictionary columns in any
-/// order, or JSON lines (`application/x-ndjson`) keyed by the same names. Every row is
+/// order, JSON lines (`application/x-ndjson`) keyed by the same names, or an Excel
+/// workbook (`.xlsx`; its first sheet or `sheet`, refused if it holds formulas or
+/// decompresses too far). Every row is
 /// validated; a batch with any bad row is refused whole (422, listing the first 1,000
 /// problems with line, column and reason). An accepted batch is committed in one
 /// transaction with its rollups and is visible to every report at once. Re-sending a
@@ -97,6 +99,7 @@ fn dataset_of(slug: &str) -> Result<Dataset, ApiError> {
         ("dataset" = String, Path, description = "orders, usage, customers, licenses or payouts", example = "usage"),
         ("publisher" = String, Query, description = "The publisher's slug or id", example = "contoso"),
         ("key" = String, Query, description = "The batch's idempotency key, unique per publisher and dataset", example = "usage-2026-11-20"),
+        ("sheet" = Option<String>, Query, description = "For an Excel workbook: the sheet to read (default: the first)"),
     ),
     request_body(content = String, description = "The batch", content_type = "text/csv"),
     responses(
@@ -122,7 +125,7 @@ pub async fn create_ingest_batch(
     mut body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let dataset = dataset_of(&path.into_inner())?;
-    let params = QueryParams::parse(req.query_string(), &["publisher", "key"])?;
+    let params = QueryParams::parse(req.query_string(), &["publisher", "key", "sheet"])?;
     let publisher = params.get("publisher").ok_or_else(|| {
         ApiError::invalid_parameter("publisher", "is required (the publisher's slug or id)")
     })?;
@@ -140,12 +143,19 @@ pub async fn create_ingest_batch(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let format = Format::from_media_type(media_type).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            format!("Send text/csv or application/x-ndjson, not '{media_type}'."),
-        )
-    })?;
+    let format = match Format::from_media_type(media_type) {
+        Some(Format::Excel(_)) => Format::Excel(params.get("sheet").map(str::to_owned)),
+        Some(other) => other,
+        None => {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                format!(
+                    "Send text/csv, application/x-ndjson or an Excel workbook ({}), not '{media_type}'.",
+                    super::XLSX_MEDIA_TYPE
+                ),
+            ));
+        }
+    };
     let publisher = publisher_named(&state, publisher).await?;
 
     let limit = state.config.ingest_max_bytes;

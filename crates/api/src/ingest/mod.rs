@@ -24,13 +24,19 @@ pub const MAX_REPORTED: usize = 1_000;
 /// The longest cell accepted, in bytes.
 pub const MAX_CELL_BYTES: usize = 4_096;
 
+/// The media type of an Excel workbook.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// A batch's encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Format {
     /// Comma-separated values with a header row of dictionary names.
     Csv,
     /// One JSON object per line, keyed by dictionary names (PascalCase or camelCase).
     JsonLines,
+    /// An Excel workbook (.xlsx): the named sheet, or the first, with a header row.
+    Excel(Option<String>),
 }
 
 impl Format {
@@ -57,6 +63,7 @@ impl Format {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "xlsx" => Some(Format::Excel(None)),
             _ => None,
         }
     }
@@ -223,16 +230,23 @@ where
     E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
 {
     let targets = targets::<E>(dataset)?;
-    let text = std::str::from_utf8(content).map_err(|e| {
-        Rejection::file(format!(
-            "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-            e.valid_up_to()
-        ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let names = targets_names(&targets);
     let records = match format {
-        Format::Csv => convert::csv_records(dataset, &targets_names(&targets), text)?,
-        Format::JsonLines => convert::json_records(dataset, &targets_names(&targets), text)?,
+        Format::Excel(sheet) => convert::excel_records(dataset, &names, content, sheet.as_deref())?,
+        Format::Csv | Format::JsonLines => {
+            let text = std::str::from_utf8(content).map_err(|e| {
+                Rejection::file(format!(
+                    "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                    e.valid_up_to()
+                ))
+            })?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            if format == Format::Csv {
+                convert::csv_records(dataset, &names, text)?
+            } else {
+                convert::json_records(dataset, &names, text)?
+            }
+        }
     };
     let mut rejection = Rejection::default();
     let mut rows = Vec::with_capacity(records.len());

@@ -360,7 +360,7 @@ fn arbitrary_bytes_never_panic() {
             bytes = (0..(next() % 300)).map(|_| next() as u8).collect();
         }
         for dataset in Dataset::ALL {
-            for format in [Format::Csv, Format::JsonLines] {
+            for format in [Format::Csv, Format::JsonLines, Format::Excel(None)] {
                 let _ = api::ingest::parse(*dataset, format, 1, &bytes);
             }
         }
@@ -549,3 +549,174 @@ async fn the_ingestion_api_takes_the_operator_token_only(backend: Backend) {
     );
 }
 on_both_databases!(the_ingestion_api_takes_the_operator_token_only);
+
+fn workbook(sheet: &str, rows: &[Vec<&str>], formula_at: Option<(u32, u16)>) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            if let Ok(n) = value.parse::<f64>() {
+                ws.write_number(r, c, n).unwrap();
+            } else if let Ok(d) = rust_xlsxwriter::ExcelDateTime::parse_from_str(value)
+                && value.len() == 10
+            {
+                ws.write_datetime_with_format(r, c, &d, &date).unwrap();
+            } else if !value.is_empty() {
+                ws.write_string(r, c, *value).unwrap();
+            }
+        }
+    }
+    if let Some((r, c)) = formula_at {
+        ws.write_formula(r, c, "=1+1").unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn payout_rows(ids: &[&'static str]) -> Vec<Vec<&'static str>> {
+    let mut rows = vec![vec![
+        "PurchaseRecordId",
+        "LineItemId",
+        "MonthStartDate",
+        "OfferName",
+        "OfferType",
+        "Sku",
+        "CustomerId",
+        "Channel",
+        "TransactionAmountCC",
+        "CustomerCurrencyCC",
+        "EarningAmountPC",
+        "PayoutCurrencyPC",
+        "EarningAmountUSD",
+        "PayoutStatus",
+        "EstimatedPayoutMonth",
+    ]];
+    for id in ids {
+        rows.push(vec![
+            id,
+            "1",
+            "2026-03-01",
+            "Gateway",
+            "SaaS",
+            "std",
+            "c1",
+            "CSP",
+            "12.5",
+            "EUR",
+            "11.25",
+            "USD",
+            "11.25",
+            "Sent",
+            "2026-05-01",
+        ]);
+    }
+    rows
+}
+
+async fn excel_workbooks_are_read_and_refused_safely(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app.tenant("alpha", &[Permission::Summary]).await;
+    let p = t.publisher_id;
+    let store = |content: Vec<u8>, sheet: Option<&str>, key: &str| {
+        let db = app.state.db.clone();
+        let key = key.to_owned();
+        let format = Format::Excel(sheet.map(str::to_owned));
+        async move { ingest(&db, p, Dataset::Payouts, format, &key, &content, "test").await }
+    };
+
+    // Numbers, dates and text cells of the named sheet.
+    let book = workbook("Payouts", &payout_rows(&["pr-1", "pr-2"]), None);
+    let outcome = store(book.clone(), Some("payouts"), "x1").await.unwrap();
+    assert_eq!(outcome.rows, 2);
+    assert_eq!(
+        app.scalar("SELECT CAST(SUM(earning_amount_usd) AS BIGINT) FROM payouts")
+            .await,
+        225_000
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payouts WHERE month_start_date = '2026-03-01'")
+            .await,
+        2,
+        "date cells read as dates"
+    );
+
+    let refused = |r: Result<_, IngestError>| match r {
+        Err(IngestError::Rejected(r)) => r,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let r = refused(store(book, Some("Summary"), "x2").await);
+    assert!(
+        r.errors[0].reason.contains("no sheet 'Summary'") && r.errors[0].reason.contains("Payouts")
+    );
+
+    let with_formula = workbook("Payouts", &payout_rows(&["pr-3"]), Some((1, 8)));
+    let r = refused(store(with_formula, None, "x3").await);
+    assert!(
+        r.errors[0].reason.contains("cell I2 holds a formula"),
+        "{r:?}"
+    );
+
+    let r = refused(store(b"PK\x03\x04 not really a zip".to_vec(), None, "x4").await);
+    assert!(
+        r.errors[0].reason.contains("not an Excel workbook"),
+        "{r:?}"
+    );
+
+    let r = refused(store(zip_claiming(4 * 1024 * 1024 * 1024), None, "x5").await);
+    assert!(r.errors[0].reason.contains("decompress"), "{r:?}");
+
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payouts").await,
+        2,
+        "refused workbooks wrote nothing"
+    );
+}
+on_both_databases!(excel_workbooks_are_read_and_refused_safely);
+
+/// A one-entry zip whose headers claim `size` bytes once unpacked (a zip bomb's calling
+/// card), holding only a few bytes.
+fn zip_claiming(size: u64) -> Vec<u8> {
+    let name = b"xl/worksheets/sheet1.xml";
+    let data = b"<x/>";
+    let claimed = size.min(u64::from(u32::MAX)) as u32;
+    let mut out = Vec::new();
+    let le16 = |v: u16| v.to_le_bytes();
+    let le32 = |v: u32| v.to_le_bytes();
+    out.extend(le32(0x0403_4b50));
+    out.extend(le16(20));
+    out.extend(le16(0));
+    out.extend(le16(0));
+    out.extend([0u8; 4]);
+    out.extend(le32(0));
+    out.extend(le32(data.len() as u32));
+    out.extend(le32(claimed));
+    out.extend(le16(name.len() as u16));
+    out.extend(le16(0));
+    out.extend(name);
+    out.extend(data);
+    let central = out.len() as u32;
+    out.extend(le32(0x0201_4b50));
+    out.extend(le16(20));
+    out.extend(le16(20));
+    out.extend(le16(0));
+    out.extend(le16(0));
+    out.extend([0u8; 4]);
+    out.extend(le32(0));
+    out.extend(le32(data.len() as u32));
+    out.extend(le32(claimed));
+    out.extend(le16(name.len() as u16));
+    out.extend([0u8; 12]);
+    out.extend(le32(0));
+    out.extend(name);
+    let central_size = out.len() as u32 - central;
+    out.extend(le32(0x0605_4b50));
+    out.extend([0u8; 4]);
+    out.extend(le16(1));
+    out.extend(le16(1));
+    out.extend(le32(central_size));
+    out.extend(le32(central));
+    out.extend(le16(0));
+    out
+}
