@@ -166,11 +166,13 @@ ensure_chromium() {
 
 ensure_e2e_deps() {
     say "e2e npm dependencies (npm ci in e2e/)"
-    command -v node >/dev/null 2>&1 || die "node not found: install Node.js 20 or newer"
-    command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js 20 or newer"
+    # A machine with only the Rust toolchain gets Debian's Node.js (18 or newer works).
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt_install nodejs npm
+    fi
     local node_major
     node_major="$(node -p 'process.versions.node.split(".")[0]')"
-    [ "$node_major" -ge 20 ] || die "Node.js $(node --version) is too old: the e2e tests need 20 or newer"
+    [ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: the e2e tests need 18 or newer"
     # npm ci always wipes node_modules, so run it only when the installed playwright-core
     # differs from the pinned one.
     local want have
