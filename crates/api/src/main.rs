@@ -327,37 +327,28 @@ async fn ingest(
 }
 
 async fn batches(config: Config, publisher: Option<&str>, limit: u64) -> anyhow::Result<()> {
-    use api::db::entities::{ingest_batches, publishers};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-
     let state = startup::prepare(config).await?;
-    let mut query = ingest_batches::Entity::find()
-        .order_by_desc(ingest_batches::Column::CreatedAt)
-        .limit(limit);
-    if let Some(p) = publisher {
-        let found = users::find_publisher(&state.db, p)
-            .await?
-            .with_context(|| format!("no publisher '{p}'"))?;
-        query = query.filter(ingest_batches::Column::PublisherId.eq(found.publisher_id));
-    }
-    let names: std::collections::HashMap<i64, String> = publishers::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.publisher_id, p.slug))
-        .collect();
+    let publisher_id = match publisher {
+        Some(p) => Some(
+            users::find_publisher(&state.db, p)
+                .await?
+                .with_context(|| format!("no publisher '{p}'"))?
+                .publisher_id,
+        ),
+        None => None,
+    };
     println!(
         "{:20} {:12} {:10} {:>10} {:>9} {:>8} {:6} key",
         "created (UTC)", "publisher", "dataset", "rows", "replaced", "ms", "source"
     );
-    for b in query.all(&state.db).await? {
+    for b in api::ingest::list_batches(&state.db, publisher_id, limit).await? {
         println!(
             "{:20} {:12} {:10} {:>10} {:>9} {:>8} {:6} {}",
             b.created_at.format("%Y-%m-%d %H:%M:%S"),
-            names.get(&b.publisher_id).map_or("?", String::as_str),
+            b.publisher,
             b.dataset,
-            b.row_count,
-            b.replaced_count,
+            b.rows,
+            b.replaced,
             b.duration_ms,
             b.source,
             b.batch_key

@@ -6,14 +6,13 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, get, post, web};
 use futures_util::StreamExt;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 use shared::dictionary::Dataset;
 use shared::ingest::{IngestBatch, IngestOutcome};
 use shared::{ErrorCode, FieldError, Problem};
 
 use super::{Format, IngestError, ingest};
-use crate::db::entities::{ingest_batches, publishers};
+use crate::db::entities::publishers;
 use crate::error::ApiError;
 use crate::query::QueryParams;
 use crate::state::AppState;
@@ -286,35 +285,11 @@ pub async fn list_ingest_batches(
             })?,
         None => 100,
     };
-    let mut query = ingest_batches::Entity::find()
-        .order_by_desc(ingest_batches::Column::CreatedAt)
-        .limit(limit);
-    if let Some(p) = params.get("publisher") {
-        let found = publisher_named(&state, p).await?;
-        query = query.filter(ingest_batches::Column::PublisherId.eq(found.publisher_id));
-    }
-    let slugs: std::collections::HashMap<i64, String> = publishers::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.publisher_id, p.slug))
-        .collect();
+    let publisher_id = match params.get("publisher") {
+        Some(p) => Some(publisher_named(&state, p).await?.publisher_id),
+        None => None,
+    };
     Ok(web::Json(
-        query
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|b| IngestBatch {
-                batch_id: b.batch_id.to_string(),
-                publisher: slugs.get(&b.publisher_id).cloned().unwrap_or_default(),
-                dataset: b.dataset,
-                batch_key: b.batch_key,
-                source: b.source,
-                rows: b.row_count.max(0) as u64,
-                replaced: b.replaced_count.max(0) as u64,
-                created_at: b.created_at,
-                duration_ms: b.duration_ms.max(0) as u64,
-            })
-            .collect(),
+        super::list_batches(&state.db, publisher_id, limit).await?,
     ))
 }

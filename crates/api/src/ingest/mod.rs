@@ -343,6 +343,45 @@ where
         .map_err(|e| vec![("(row)", format!("incomplete row: {e}"))])
 }
 
+/// The stored batches, newest first, of one publisher or all, at most `limit`.
+pub async fn list_batches(
+    db: &DatabaseConnection,
+    publisher_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<shared::ingest::IngestBatch>, sea_orm::DbErr> {
+    use crate::db::entities::{ingest_batches, publishers};
+    use sea_orm::{QueryFilter, QueryOrder, QuerySelect};
+
+    let mut query = ingest_batches::Entity::find()
+        .order_by_desc(ingest_batches::Column::CreatedAt)
+        .limit(limit);
+    if let Some(id) = publisher_id {
+        query = query.filter(ingest_batches::Column::PublisherId.eq(id));
+    }
+    let slugs: std::collections::HashMap<i64, String> = publishers::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.publisher_id, p.slug))
+        .collect();
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| shared::ingest::IngestBatch {
+            batch_id: b.batch_id.to_string(),
+            publisher: slugs.get(&b.publisher_id).cloned().unwrap_or_default(),
+            dataset: b.dataset,
+            batch_key: b.batch_key,
+            source: b.source,
+            rows: b.row_count.max(0) as u64,
+            replaced: b.replaced_count.max(0) as u64,
+            created_at: b.created_at,
+            duration_ms: b.duration_ms.max(0) as u64,
+        })
+        .collect())
+}
+
 /// The names of a dataset's table columns that no dictionary column fills, besides the
 /// publisher key; empty when the dictionary and the table agree.
 pub fn unmapped_table_columns<E: EntityTrait>(dataset: Dataset) -> Vec<String> {
