@@ -94,3 +94,48 @@ impl Config {
         self.database_url.starts_with("sqlite:")
     }
 }
+
+/// A secret kept in `data_dir/name`: read back when the file holds at least `min_len`
+/// characters, otherwise made from `random_bytes` random bytes (hex, after `prefix`) and
+/// written readable by the owner only. The instance's generated secrets (token signing
+/// key, operator token, demo password) all live this way.
+pub fn kept_secret(
+    data_dir: &Path,
+    name: &str,
+    min_len: usize,
+    prefix: &str,
+    random_bytes: usize,
+) -> std::io::Result<String> {
+    let path = data_dir.join(name);
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && text.trim().len() >= min_len
+    {
+        return Ok(text.trim().to_owned());
+    }
+    let mut bytes = vec![0u8; random_bytes];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let secret = format!("{prefix}{}", hex::encode(bytes));
+    std::fs::create_dir_all(data_dir)?;
+    write_private(&path, &secret)?;
+    Ok(secret)
+}
+
+/// Writes `contents` to `path`, readable by the owner only.
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+/// Writes `contents` to `path`.
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

@@ -9,7 +9,6 @@ use api::demo::{self, DemoAccount, DemoSpec};
 use api::startup::{self, Application};
 use api::{openapi, telemetry, users};
 use clap::{Parser, Subcommand};
-use rand::RngCore;
 
 // Bulk loads allocate and free millions of small values; mimalloc does that markedly
 // faster than the system allocator (measured on the demo load, see README).
@@ -363,18 +362,8 @@ fn demo_password(config: &Config) -> anyhow::Result<String> {
     if let Some(p) = &config.demo_password {
         return Ok(p.clone());
     }
-    let path = config.data_dir.join("demo-password");
-    if let Ok(text) = std::fs::read_to_string(&path)
-        && text.trim().len() >= 12
-    {
-        return Ok(text.trim().to_owned());
-    }
-    let mut bytes = [0u8; 9];
-    rand::rng().fill_bytes(&mut bytes);
-    let password = format!("demo-{}", hex::encode(bytes));
-    std::fs::create_dir_all(&config.data_dir)?;
-    std::fs::write(&path, &password).with_context(|| format!("writing {}", path.display()))?;
-    Ok(password)
+    api::config::kept_secret(&config.data_dir, "demo-password", 12, "demo-", 9)
+        .with_context(|| format!("keeping the demo password in {}", config.data_dir.display()))
 }
 
 fn print_accounts(accounts: &[DemoAccount]) {

@@ -50,19 +50,14 @@ pub fn operator_token(config: &Config) -> anyhow::Result<String> {
         );
         return Ok(token.clone());
     }
-    let path = config.data_dir.join("operator-token");
-    if let Ok(text) = std::fs::read_to_string(&path)
-        && text.trim().len() >= 24
-    {
-        return Ok(text.trim().to_owned());
-    }
-    let mut bytes = [0u8; 24];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let token = format!("op_{}", hex::encode(bytes));
-    std::fs::create_dir_all(&config.data_dir)?;
-    crate::auth::token::write_private(&path, &token)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(token)
+    crate::config::kept_secret(&config.data_dir, "operator-token", 24, "op_", 24).with_context(
+        || {
+            format!(
+                "keeping the operator token in {}",
+                config.data_dir.display()
+            )
+        },
+    )
 }
 
 /// Loads the demo data when the database has no publisher yet and the demo is enabled.

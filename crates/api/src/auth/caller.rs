@@ -79,7 +79,8 @@ impl FromRequest for Caller {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+/// The bearer token of the `Authorization` header, or a 401 saying what is wrong with it.
+pub(crate) fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthenticated("Sign in first: send 'Authorization: Bearer <access token>'.")
     })?;

@@ -3,7 +3,6 @@
 use std::path::Path;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
@@ -71,18 +70,7 @@ impl TokenKeys {
         if let Some(secret) = configured {
             return Ok(Self::new(secret.as_bytes(), ttl_secs));
         }
-        let path = data_dir.join("jwt-secret");
-        let secret = match std::fs::read_to_string(&path) {
-            Ok(s) if s.trim().len() >= 32 => s.trim().to_owned(),
-            _ => {
-                std::fs::create_dir_all(data_dir)?;
-                let mut bytes = [0u8; 32];
-                rand::rng().fill_bytes(&mut bytes);
-                let secret = hex::encode(bytes);
-                write_private(&path, &secret)?;
-                secret
-            }
-        };
+        let secret = crate::config::kept_secret(data_dir, "jwt-secret", 32, "", 32)?;
         Ok(Self::new(secret.as_bytes(), ttl_secs))
     }
 
@@ -110,26 +98,6 @@ impl TokenKeys {
                 ApiError::unauthenticated(why)
             })
     }
-}
-
-/// Writes `contents` to `path`, readable by the owner only.
-#[cfg(unix)]
-pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(contents.as_bytes())
-}
-
-/// Writes `contents` to `path`.
-#[cfg(not(unix))]
-pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }
 
 /// Seconds since the Unix epoch.

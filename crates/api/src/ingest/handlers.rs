@@ -12,6 +12,7 @@ use shared::ingest::{IngestBatch, IngestOutcome};
 use shared::{ErrorCode, FieldError, Problem};
 
 use super::{Format, IngestError, ingest};
+use crate::auth::caller::bearer;
 use crate::db::entities::publishers;
 use crate::error::ApiError;
 use crate::query::QueryParams;
@@ -29,20 +30,14 @@ impl FromRequest for Operator {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim().to_owned());
+        let token = bearer(req).map_err(|_| {
+            ApiError::unauthenticated(
+                "Send the operator token: 'Authorization: Bearer <operator token>'.",
+            )
+        });
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
-            let token = token.ok_or_else(|| {
-                ApiError::unauthenticated(
-                    "Send the operator token: 'Authorization: Bearer <operator token>'.",
-                )
-            })?;
+            let token = token?;
             let given: [u8; 32] = Sha256::digest(token.as_bytes()).into();
             if given == state.operator_token_sha256 {
                 return Ok(Operator);

@@ -191,13 +191,7 @@ fn insert_statement(
     sql.push_str("INSERT INTO \"");
     sql.push_str(table);
     sql.push_str("\" (");
-    sql.push_str(
-        &columns
-            .iter()
-            .map(|c| format!("\"{c}\""))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    sql.push_str(&quoted(columns));
     sql.push_str(") VALUES ");
     let mut n = 0usize;
     for r in 0..rows {
@@ -220,10 +214,10 @@ fn insert_statement(
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-fn quoted(columns: &[String]) -> String {
+fn quoted(columns: &[impl AsRef<str>]) -> String {
     columns
         .iter()
-        .map(|c| format!("\"{c}\""))
+        .map(|c| format!("\"{}\"", c.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
