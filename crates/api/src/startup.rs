@@ -33,9 +33,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         )
     })?;
     let operator_token = operator_token(&config)?;
+    let report_secret = crate::config::kept_secret(&config.data_dir, "report-secret", 32, "", 32)
+        .with_context(|| {
+        format!("keeping the report secret in {}", config.data_dir.display())
+    })?;
     Ok(AppState {
         db,
         tokens: Arc::new(tokens),
+        report_keys: crate::reports::keys::ReportKeys::from_secret(&report_secret),
         operator_token_sha256: Sha256::digest(operator_token.as_bytes()).into(),
         config: Arc::new(config),
     })
