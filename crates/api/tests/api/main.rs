@@ -7,5 +7,6 @@ mod auth;
 mod crash;
 mod ingest;
 mod openapi;
+mod reports;
 mod store;
 mod summary;
