@@ -164,15 +164,35 @@ ensure_chromium() {
     fi
 }
 
-ensure_e2e_deps() {
-    say "e2e npm dependencies (npm ci in e2e/)"
+ensure_node() {
     # A machine with only the Rust toolchain gets Debian's Node.js (18 or newer works).
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         apt_install nodejs npm
     fi
     local node_major
     node_major="$(node -p 'process.versions.node.split(".")[0]')"
-    [ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: the e2e tests need 18 or newer"
+    [ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: 18 or newer is needed"
+}
+
+# Swagger UI for the API reference page (/api/docs), vendored from npm at build time so
+# the instance never loads it from a CDN.
+ensure_apidocs_assets() {
+    say "API reference assets (npm ci in crates/api/apidocs/)"
+    ensure_node
+    local dir="$REPO_ROOT/crates/api/apidocs" want have
+    want="$(node -p 'require(process.argv[1]).dependencies["swagger-ui-dist"]' "$dir/package.json")"
+    have="$(node -p 'try { require(process.argv[1]).version } catch { "" }' \
+        "$dir/node_modules/swagger-ui-dist/package.json")"
+    if [ "$have" = "$want" ]; then
+        ok "swagger-ui-dist ${have} installed"
+    else
+        (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+}
+
+ensure_e2e_deps() {
+    say "e2e npm dependencies (npm ci in e2e/)"
+    ensure_node
     # npm ci always wipes node_modules, so run it only when the installed playwright-core
     # differs from the pinned one.
     local want have

@@ -1,6 +1,7 @@
 //! The Seller Insights Portal server: REST API under `/api/v1`, the browser app, demo
 //! data and the operator's command line. See ARCHITECTURE.md for the map.
 
+pub mod apidocs;
 pub mod auth;
 pub mod config;
 pub mod db;
