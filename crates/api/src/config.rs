@@ -49,6 +49,8 @@ pub struct Config {
     pub operator_token: Option<String>,
     /// The largest ingestion body accepted, in bytes (413 past it).
     pub ingest_max_bytes: u64,
+    /// Memory for cached aggregate report answers, in bytes.
+    pub report_cache_bytes: u64,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             log_json: false,
             operator_token: None,
             ingest_max_bytes: 256 * 1024 * 1024,
+            report_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -41,6 +41,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         db,
         tokens: Arc::new(tokens),
         report_keys: crate::reports::keys::ReportKeys::from_secret(&report_secret),
+        report_cache: crate::reports::cache::ReportCache::new(config.report_cache_bytes),
         operator_token_sha256: Sha256::digest(operator_token.as_bytes()).into(),
         config: Arc::new(config),
     })

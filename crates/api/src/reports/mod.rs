@@ -1,6 +1,7 @@
 //! Reports, one folder per area; each reads the rollups, scoped to the caller's publisher.
 
 pub mod activity;
+pub mod cache;
 pub mod customers;
 pub mod filters;
 pub mod grid;
@@ -34,13 +35,25 @@ pub fn etagged<T: serde::Serialize>(
     req: &actix_web::HttpRequest,
     body: &T,
 ) -> Result<actix_web::HttpResponse, ApiError> {
-    use actix_web::http::header;
-    use sha2::{Digest, Sha256};
-
     let bytes = serde_json::to_vec(body)
         .map_err(|e| ApiError::internal(format!("serialising a report: {e}")))?;
-    let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let etag = etag_of(&bytes);
+    Ok(respond_bytes(req, &bytes, &etag))
+}
+
+/// The strong ETag of a body: a quoted digest.
+pub fn etag_of(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("\"{}\"", hex::encode(&Sha256::digest(body)[..16]))
+}
+
+/// A JSON body with its ETag, or 304 when `If-None-Match` names the ETag.
+pub fn respond_bytes(
+    req: &actix_web::HttpRequest,
+    body: &[u8],
+    etag: &str,
+) -> actix_web::HttpResponse {
+    use actix_web::http::header;
     let matches = req
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -54,11 +67,13 @@ pub fn etagged<T: serde::Serialize>(
         actix_web::HttpResponse::Ok()
     };
     response
-        .insert_header((header::ETAG, etag))
+        .insert_header((header::ETAG, etag.to_owned()))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         .insert_header((header::VARY, "Authorization"));
     if matches {
-        return Ok(response.finish());
+        return response.finish();
     }
-    Ok(response.content_type("application/json").body(bytes))
+    response
+        .content_type("application/json")
+        .body(body.to_vec())
 }

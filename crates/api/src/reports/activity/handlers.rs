@@ -62,8 +62,12 @@ async fn options(
     let activity = activity_of(dataset, &params)?;
     let (period, data_as_of) =
         filters::period(&state.db, caller.publisher_id, dataset, &params).await?;
-    let body = query::options(&state.db, activity, caller.publisher_id, period, data_as_of).await?;
-    etagged(req, &body)
+    state
+        .report_cache
+        .answer(&state.db, caller, req, || {
+            query::options(&state.db, activity, caller.publisher_id, period, data_as_of)
+        })
+        .await
 }
 
 async fn monthly(
@@ -81,16 +85,19 @@ async fn monthly(
     let slicers = filters::slicers(&params)?;
     let (period, data_as_of) =
         filters::period(&state.db, caller.publisher_id, dataset, &params).await?;
-    let body = query::monthly(
-        &state.db,
-        activity,
-        caller.publisher_id,
-        period,
-        &slicers,
-        data_as_of,
-    )
-    .await?;
-    etagged(req, &body)
+    state
+        .report_cache
+        .answer(&state.db, caller, req, || {
+            query::monthly(
+                &state.db,
+                activity,
+                caller.publisher_id,
+                period,
+                &slicers,
+                data_as_of,
+            )
+        })
+        .await
 }
 
 async fn trend(
@@ -128,18 +135,21 @@ async fn trend(
     let top = params.parsed::<TopN>("top")?.unwrap_or(TopN::Top(10));
     let (period, data_as_of) =
         filters::period(&state.db, caller.publisher_id, dataset, &params).await?;
-    let body = query::trend(
-        &state.db,
-        activity,
-        caller.publisher_id,
-        period,
-        &slicers,
-        &subjects,
-        top,
-        data_as_of,
-    )
-    .await?;
-    etagged(req, &body)
+    state
+        .report_cache
+        .answer(&state.db, caller, req, || {
+            query::trend(
+                &state.db,
+                activity,
+                caller.publisher_id,
+                period,
+                &slicers,
+                &subjects,
+                top,
+                data_as_of,
+            )
+        })
+        .await
 }
 
 /// Answers a grid request: a JSON page, or the whole result as CSV or Excel.

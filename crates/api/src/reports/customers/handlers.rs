@@ -97,16 +97,19 @@ pub async fn get_customers_summary(
     let params = QueryParams::parse(req.query_string(), &names)?;
     let slicers = license_slicers(&params)?;
     let (from, to, data_as_of) = span(&state, &caller, &params).await?;
-    let body = query::summary(
-        &state.db,
-        caller.publisher_id,
-        from,
-        to,
-        &slicers,
-        data_as_of,
-    )
-    .await?;
-    etagged(&req, &body)
+    state
+        .report_cache
+        .answer(&state.db, &caller, &req, || {
+            query::summary(
+                &state.db,
+                caller.publisher_id,
+                from,
+                to,
+                &slicers,
+                data_as_of,
+            )
+        })
+        .await
 }
 
 /// The customer grid: a row per customer and subscription active between the two

@@ -11,10 +11,10 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::query::QueryParams;
 use crate::reports::activity::handlers::grid_response;
+use crate::reports::filters;
 use crate::reports::grid::{self, GRID_PARAMETERS};
 use crate::reports::params::{GridParams, PeriodParams, SpreadsheetFile};
 use crate::reports::payouts::query;
-use crate::reports::{etagged, filters};
 use crate::state::AppState;
 
 /// The payout trend: earnings of paid offers in US dollars per month of the period, and
@@ -44,8 +44,12 @@ pub async fn get_payouts_trend(
     let params = QueryParams::parse(req.query_string(), &["start"])?;
     let (period, data_as_of) =
         filters::period(&state.db, caller.publisher_id, Dataset::Payouts, &params).await?;
-    let body = query::trend(&state.db, caller.publisher_id, period, data_as_of).await?;
-    etagged(&req, &body)
+    state
+        .report_cache
+        .answer(&state.db, &caller, &req, || {
+            query::trend(&state.db, caller.publisher_id, period, data_as_of)
+        })
+        .await
 }
 
 /// The payout grid: a row per purchase-record line item of the period, filtered, sorted

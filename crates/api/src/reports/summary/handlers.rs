@@ -10,7 +10,6 @@ use utoipa::IntoParams;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::query::QueryParams;
-use crate::reports::etagged;
 use crate::reports::summary::query;
 use crate::state::AppState;
 
@@ -52,6 +51,10 @@ pub async fn get_summary(
     caller.require(Permission::Summary)?;
     let params = QueryParams::parse(req.query_string(), &["start"])?;
     let start = params.month("start")?;
-    let body = query::summary(&state.db, caller.publisher_id, start, &caller.permissions).await?;
-    etagged(&req, &body)
+    state
+        .report_cache
+        .answer(&state.db, &caller, &req, || {
+            query::summary(&state.db, caller.publisher_id, start, &caller.permissions)
+        })
+        .await
 }
