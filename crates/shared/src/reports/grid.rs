@@ -44,6 +44,14 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The cell as text, taking it.
+    pub fn into_text(self) -> String {
+        match self {
+            Cell::Text(t) => t,
+            other => other.to_text(),
+        }
+    }
+
     /// The cell as text, the way CSV downloads write it.
     pub fn to_text(&self) -> String {
         match self {

@@ -12,14 +12,14 @@ use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::Value;
 use shared::dictionary::ColumnType;
-use shared::reports::grid::{Cell, GridRow};
+use shared::reports::grid::Cell;
 use tokio::io::AsyncReadExt;
 
 use crate::error::ApiError;
 use crate::reports::grid::{GridColumn, GridRequest, XLSX_MEDIA_TYPE};
 
 /// Rows read per query while downloading.
-pub const CHUNK_ROWS: u64 = 5_000;
+pub const CHUNK_ROWS: u64 = 2_000;
 /// Data rows per Excel sheet: the format's 1,048,576 rows less the header.
 pub const XLSX_SHEET_ROWS: u32 = 1_048_575;
 
@@ -58,8 +58,8 @@ pub fn csv(db: DatabaseConnection, request: GridRequest, file_stem: &str) -> Htt
         }
         let mut after: Option<Vec<Value>> = None;
         loop {
-            let rows = match request.chunk(&db, after.as_deref(), CHUNK_ROWS).await {
-                Ok(rows) => rows,
+            let mut chunk = match request.chunk(&db, after.as_deref(), CHUNK_ROWS).await {
+                Ok(chunk) => chunk,
                 Err(e) => {
                     tracing::error!(error = %e, "CSV download failed while reading rows");
                     let _ = tx
@@ -70,14 +70,17 @@ pub fn csv(db: DatabaseConnection, request: GridRequest, file_stem: &str) -> Htt
                     return;
                 }
             };
-            let done = (rows.len() as u64) < CHUNK_ROWS;
-            for (row, _, _) in &rows {
-                let record = columns.iter().map(|c| neutralised(c, row.text(&c.json)));
+            let done = (chunk.rows.len() as u64) < CHUNK_ROWS;
+            after = chunk.order_values.pop();
+            for row in chunk.rows {
+                let record = columns
+                    .iter()
+                    .zip(row)
+                    .map(|(c, cell)| neutralised(c, cell.into_text()));
                 if writer.write_record(record).is_err() {
                     return;
                 }
             }
-            after = rows.last().map(|(_, next, _)| next.clone());
             let buffer = match writer.into_inner() {
                 Ok(buffer) => buffer,
                 Err(_) => return,
@@ -110,17 +113,19 @@ pub async fn xlsx(
     request: GridRequest,
     file_stem: &str,
 ) -> Result<HttpResponse, ApiError> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<GridRow>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Cell>>>(2);
     let columns = request.spec.columns();
     let sheet_name = request.spec.dataset.name();
-    let writer = tokio::task::spawn_blocking(move || write_workbook(rx, columns, sheet_name));
+    let writer = tokio::task::spawn_blocking(move || {
+        write_workbook(rx, columns, sheet_name, XLSX_SHEET_ROWS)
+    });
 
     let mut after: Option<Vec<Value>> = None;
     loop {
-        let rows = request.chunk(&db, after.as_deref(), CHUNK_ROWS).await?;
-        let done = (rows.len() as u64) < CHUNK_ROWS;
-        after = rows.last().map(|(_, next, _)| next.clone());
-        let batch: Vec<GridRow> = rows.into_iter().map(|(r, _, _)| r).collect();
+        let mut chunk = request.chunk(&db, after.as_deref(), CHUNK_ROWS).await?;
+        let done = (chunk.rows.len() as u64) < CHUNK_ROWS;
+        after = chunk.order_values.pop();
+        let batch = chunk.rows;
         let sender = tx.clone();
         // The writer thread may be busy; hand the batch over without blocking a worker.
         let sent = tokio::task::spawn_blocking(move || sender.send(batch).is_ok())
@@ -164,20 +169,21 @@ pub async fn xlsx(
 }
 
 fn write_workbook(
-    rx: std::sync::mpsc::Receiver<Vec<GridRow>>,
+    rx: std::sync::mpsc::Receiver<Vec<Vec<Cell>>>,
     columns: &'static [GridColumn],
     sheet_name: &str,
+    sheet_rows: u32,
 ) -> Result<tempfile::NamedTempFile, String> {
     let mut workbook = Workbook::new();
     let bold = CellFormat::new().set_bold();
     let date = CellFormat::new().set_num_format("yyyy-mm-dd");
     let money = CellFormat::new().set_num_format("#,##0.00##");
     let mut sheets = 0u32;
-    let mut row_in_sheet = XLSX_SHEET_ROWS;
+    let mut row_in_sheet = sheet_rows;
     let mut worksheet_index = None;
     for batch in rx {
         for row in batch {
-            if row_in_sheet >= XLSX_SHEET_ROWS {
+            if row_in_sheet >= sheet_rows {
                 sheets += 1;
                 let name = if sheets == 1 {
                     sheet_name.to_owned()
@@ -205,7 +211,7 @@ fn write_workbook(
             row_in_sheet += 1;
             for (c, column) in columns.iter().enumerate() {
                 let (r, c16) = (row_in_sheet, c as u16);
-                let result = match (row.get(&column.json), column.dictionary.kind) {
+                let result = match (row.get(c), column.dictionary.kind) {
                     (None | Some(Cell::Null), _) => Ok(&mut *sheet),
                     (Some(Cell::Bool(b)), _) => sheet.write_boolean(r, c16, *b),
                     (Some(Cell::Integer(i)), _) => sheet.write_number(r, c16, *i as f64),
@@ -240,4 +246,64 @@ fn write_workbook(
     let file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
     workbook.save(file.path()).map_err(|e| e.to_string())?;
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Reader, Xlsx};
+
+    use super::*;
+    use crate::reports::grid::spec::PAYOUTS;
+
+    #[test]
+    fn workbooks_start_a_new_sheet_with_a_header_when_one_is_full() {
+        let columns = PAYOUTS.columns();
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        let row = |i: usize| -> Vec<Cell> {
+            columns
+                .iter()
+                .map(|c| match c.dictionary.name {
+                    "PurchaseRecordId" => Cell::Text(format!("pr-{i}")),
+                    "EarningAmountUSD" => Cell::Text("12.50".into()),
+                    "MonthStartDate" => Cell::Text("2026-09-01".into()),
+                    "OfferName" => Cell::Text("=1+1".into()),
+                    _ => Cell::Null,
+                })
+                .collect()
+        };
+        tx.send((0..5).map(row).collect()).unwrap();
+        tx.send((5..7).map(row).collect()).unwrap();
+        drop(tx);
+        let file = write_workbook(rx, columns, "Payouts", 3).unwrap();
+        let mut book: Xlsx<_> = calamine::open_workbook(file.path()).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            ["Payouts", "Payouts (2)", "Payouts (3)"]
+        );
+        let mut data_rows = 0;
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            let mut rows = range.rows();
+            let header = rows.next().unwrap();
+            assert_eq!(header[0].to_string(), columns[0].dictionary.name);
+            for r in rows {
+                data_rows += 1;
+                let offer = columns
+                    .iter()
+                    .position(|c| c.dictionary.name == "OfferName")
+                    .unwrap();
+                assert_eq!(
+                    r[offer].to_string(),
+                    "'=1+1",
+                    "formula-like text neutralised"
+                );
+                let usd = columns
+                    .iter()
+                    .position(|c| c.dictionary.name == "EarningAmountUSD")
+                    .unwrap();
+                assert_eq!(r[usd], calamine::Data::Float(12.5), "money is a number");
+            }
+        }
+        assert_eq!(data_rows, 7);
+    }
 }

@@ -503,13 +503,14 @@ impl GridRequest {
         q
     }
 
-    /// Reads one chunk of rows after `after`, with the values that continue after it.
-    async fn chunk<C: ConnectionTrait>(
+    /// Reads one chunk of rows after `after`: each row's cells in column order, as the
+    /// caller may see them, and the order values that continue after the last row.
+    pub async fn chunk<C: ConnectionTrait>(
         &self,
         db: &C,
         after: Option<&[Value]>,
         limit: u64,
-    ) -> Result<Vec<(GridRow, Vec<Value>, Vec<Cell>)>, ApiError> {
+    ) -> Result<Chunk, ApiError> {
         let rows = db.query_all(&self.page_query(after, limit)).await?;
         let cols = self.spec.columns();
         let order_idx: Vec<usize> = self
@@ -517,52 +518,59 @@ impl GridRequest {
             .iter()
             .map(|oc| cols.iter().position(|c| c.db == oc.db).unwrap_or(0))
             .collect();
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let (row, stored) = self.read_row(&r)?;
-            let next: Vec<Value> = order_idx.iter().map(|i| stored[*i].clone()).collect();
-            let next_cells: Vec<Cell> = order_idx.iter().map(|i| raw_cell(&stored[*i])).collect();
-            out.push((row, next, next_cells));
+        let subscription = cols
+            .iter()
+            .position(|c| c.dictionary.name == "MarketplaceSubscriptionId");
+        let license_type = cols
+            .iter()
+            .position(|c| c.dictionary.name == "MarketplaceLicenseType");
+        let byol_name = MarketplaceLicenseType::BringYourOwnLicense.name();
+        let mut chunk = Chunk {
+            rows: Vec::with_capacity(rows.len()),
+            order_values: Vec::with_capacity(rows.len()),
+        };
+        for r in &rows {
+            let mut cells = Vec::with_capacity(cols.len());
+            let mut stored = Vec::with_capacity(order_idx.len());
+            for (i, c) in cols.iter().enumerate() {
+                let (cell, value) = read_cell(r, i, c)?;
+                if order_idx.contains(&i) {
+                    stored.push((i, value));
+                }
+                cells.push(if c.dictionary.pii && self.masked && cell != Cell::Null {
+                    Cell::Text(MASKED.to_owned())
+                } else {
+                    cell
+                });
+            }
+            if self.spec.byol
+                && let (Some(s), Some(l)) = (subscription, license_type)
+                && matches!(&cells[l], Cell::Text(t) if t == byol_name)
+                && let Cell::Text(id) = &cells[s]
+            {
+                cells[s] = Cell::Text(self.keys.byol_hash(self.publisher_id, id));
+            }
+            chunk.order_values.push(
+                order_idx
+                    .iter()
+                    .filter_map(|i| stored.iter().find(|(j, _)| j == i).map(|(_, v)| v.clone()))
+                    .collect(),
+            );
+            chunk.rows.push(cells);
         }
-        Ok(out)
+        Ok(chunk)
     }
 
-    /// One database row as the caller may see it, and its stored values.
-    fn read_row(&self, r: &QueryResult) -> Result<(GridRow, Vec<Value>), ApiError> {
-        let cols = self.spec.columns();
-        let mut row = GridRow::default();
-        let mut stored = Vec::with_capacity(cols.len());
-        let mut byol = false;
-        for (i, c) in cols.iter().enumerate() {
-            let (cell, value) = read_cell(r, i, c)?;
-            if c.dictionary.name == "MarketplaceLicenseType"
-                && cell
-                    == Cell::Text(
-                        MarketplaceLicenseType::BringYourOwnLicense
-                            .name()
-                            .to_owned(),
-                    )
-            {
-                byol = true;
-            }
-            stored.push(value);
-            let cell = if c.dictionary.pii && self.masked && cell != Cell::Null {
-                Cell::Text(MASKED.to_owned())
-            } else {
-                cell
-            };
-            row.0.insert(c.json.clone(), cell);
-        }
-        if self.spec.byol && byol {
-            let key = "marketplaceSubscriptionId";
-            if let Some(Cell::Text(id)) = row.0.get(key).cloned() {
-                row.0.insert(
-                    key.to_owned(),
-                    Cell::Text(self.keys.byol_hash(self.publisher_id, &id)),
-                );
-            }
-        }
-        Ok((row, stored))
+    /// A row's cells keyed by JSON name.
+    fn keyed(&self, cells: Vec<Cell>) -> GridRow {
+        GridRow(
+            self.spec
+                .columns()
+                .iter()
+                .map(|c| c.json.clone())
+                .zip(cells)
+                .collect(),
+        )
     }
 
     /// The number of rows matching the request.
@@ -584,19 +592,37 @@ impl GridRequest {
         &self,
         db: &C,
     ) -> Result<(Vec<GridRow>, Option<String>), ApiError> {
-        let mut rows = self
+        let page_size = self.page_size as usize;
+        // One row more than the page tells whether another page follows.
+        let mut chunk = self
             .chunk(db, self.after.as_deref(), u64::from(self.page_size) + 1)
             .await?;
-        let next = if rows.len() > self.page_size as usize {
-            rows.truncate(self.page_size as usize);
-            rows.last().map(|(_, _, cells)| {
-                cursor::seal(&self.keys, self.publisher_id, &self.fingerprint(), cells)
-            })
-        } else {
-            None
-        };
-        Ok((rows.into_iter().map(|(r, _, _)| r).collect(), next))
+        let mut next = None;
+        if chunk.rows.len() > page_size {
+            chunk.rows.truncate(page_size);
+            let cells: Vec<Cell> = chunk.order_values[page_size - 1]
+                .iter()
+                .map(raw_cell)
+                .collect();
+            next = Some(cursor::seal(
+                &self.keys,
+                self.publisher_id,
+                &self.fingerprint(),
+                &cells,
+            ));
+        }
+        let rows = chunk.rows.into_iter().map(|c| self.keyed(c)).collect();
+        Ok((rows, next))
     }
+}
+
+/// One chunk of rows in column order and the order values after its last row.
+pub struct Chunk {
+    /// The rows' cells, in column order.
+    pub rows: Vec<Vec<Cell>>,
+    /// Each row's stored order values (sort column, then key), which a cursor continues
+    /// after.
+    pub order_values: Vec<Vec<Value>>,
 }
 
 fn raw_cell(value: &Value) -> Cell {
