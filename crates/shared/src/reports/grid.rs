@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Month;
-use crate::dictionary::{ColumnType, Dataset};
+use crate::dictionary::ColumnType;
+// Only the OpenAPI schemas of the rows name their dataset.
+#[cfg(feature = "openapi")]
+use crate::dictionary::Dataset;
 use crate::reports::slicers::Slicers;
 
 /// Page sizes a grid accepts: the app offers 10, 20 and 50; API callers may ask up to
