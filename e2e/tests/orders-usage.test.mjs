@@ -290,6 +290,35 @@ test('Usage: the Raw switch shows raw hours, as the API reports them', { timeout
   await expectAccessible(page, 'usage monthly view');
 });
 
+test('at 1024 px the page fits the window (the grid scrolls inside its own box) and works by keyboard', { timeout: TEST_TIMEOUT }, async () => {
+  await page.setViewportSize({ width: 1024, height: 800 });
+  try {
+    await page.goto('/orders-usage?type=orders&advanced=1');
+    await page.getByTestId('top-markets').waitFor();
+    await page.getByTestId('detail-grid').locator('[data-testid="grid-row"]').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 1024 px window`);
+    await screenshot(page, 'orders-1024');
+
+    // Keyboard only: open the Offer Type slicer, tick its first option, close it with
+    // Escape, and Go.
+    const slicer = page.getByTestId('slicer-offerType');
+    await slicer.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await slicer.evaluate((d) => d.open), true, 'Enter opens the slicer');
+    await slicer.locator('input[type="checkbox"]').first().focus();
+    await page.keyboard.press('Space');
+    const value = await slicer.locator('input[type="checkbox"]').first().getAttribute('value');
+    await page.keyboard.press('Escape');
+    assert.equal(await slicer.evaluate((d) => d.open), false, 'Escape closes the slicer');
+    await page.getByRole('button', { name: 'Go', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('offerType') === value);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
 test('a slicer that matches nothing shows the empty state; a bad link shows the error state', { timeout: TEST_TIMEOUT }, async () => {
   await page.goto('/orders-usage?type=orders&start=1990-01');
   await page.getByTestId('empty').first().waitFor();

@@ -80,24 +80,30 @@ pub fn BarChart(
     /// Columns (the default) or rows.
     #[prop(optional)]
     orientation: Orientation,
+    /// Columns drawn for a half-width card, so their text stays legible.
+    #[prop(optional)]
+    compact: bool,
 ) -> impl IntoView {
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let description = describe(bars.iter().map(|b| (b.label.as_str(), b.value)));
     let title_id = format!("{test_id}-title");
     let desc_id = format!("{test_id}-desc");
     let width = match orientation {
+        Orientation::Columns if compact => ROWS_WIDTH,
         Orientation::Columns => COLUMNS_WIDTH,
         Orientation::Rows => ROWS_WIDTH,
     };
     let (height, shapes) = match orientation {
-        Orientation::Columns => columns(&bars, max),
+        Orientation::Columns => columns(&bars, max, width),
         Orientation::Rows => rows(&bars, max),
     };
     let label_chars = match orientation {
-        Orientation::Columns => COLUMN_LABEL_CHARS.max(96 / bars.len().max(1)),
+        Orientation::Columns => COLUMN_LABEL_CHARS,
         Orientation::Rows => ROW_LABEL_CHARS,
     };
 
+    // Under many narrow columns a two-word label ("Jan 2025") takes two lines.
+    let stacked_labels = orientation == Orientation::Columns && bars.len() > 6;
     let bar_views = bars
         .into_iter()
         .zip(shapes)
@@ -141,7 +147,7 @@ pub fn BarChart(
                         text-anchor=shape.label_anchor
                         aria-hidden="true"
                     >
-                        {shorten(&bar.label, label_chars)}
+                        {label_text(&bar.label, label_chars, stacked_labels, shape.label_x)}
                     </text>
                 </g>
             }
@@ -152,7 +158,7 @@ pub fn BarChart(
         Orientation::Columns => (
             COL_LEFT,
             COL_TOP + COL_PLOT,
-            COLUMNS_WIDTH - COL_RIGHT,
+            width - COL_RIGHT,
             COL_TOP + COL_PLOT,
         ),
         Orientation::Rows => (ROW_LABELS, ROW_TOP, ROW_LABELS, height - ROW_BOTTOM),
@@ -181,6 +187,18 @@ pub fn BarChart(
             ></line>
             {bar_views}
         </svg>
+    }
+}
+
+/// A bar's label: shortened, or for narrow columns its two words on two lines.
+fn label_text(label: &str, max: usize, stacked: bool, x: f64) -> AnyView {
+    match label.split_once(' ') {
+        Some((first, second)) if stacked => view! {
+            <tspan x=num(x)>{first.to_owned()}</tspan>
+            <tspan x=num(x) dy="1.15em">{shorten(second, max)}</tspan>
+        }
+        .into_any(),
+        _ => shorten(label, max).into_any(),
     }
 }
 
@@ -232,12 +250,12 @@ struct Shape {
 
 const COL_TOP: f64 = 24.0;
 const COL_PLOT: f64 = 180.0;
-const COL_BOTTOM: f64 = 32.0;
+const COL_BOTTOM: f64 = 46.0;
 const COL_LEFT: f64 = 12.0;
 const COL_RIGHT: f64 = 12.0;
 
-fn columns(bars: &[Bar], max: f64) -> (f64, Vec<Shape>) {
-    let slot = (COLUMNS_WIDTH - COL_LEFT - COL_RIGHT) / bars.len().max(1) as f64;
+fn columns(bars: &[Bar], max: f64, total_width: f64) -> (f64, Vec<Shape>) {
+    let slot = (total_width - COL_LEFT - COL_RIGHT) / bars.len().max(1) as f64;
     let width = (slot * 0.5).min(140.0);
     let shapes = bars
         .iter()

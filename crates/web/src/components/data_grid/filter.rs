@@ -190,6 +190,14 @@ pub fn ColumnFilterMenu(
     view! {
         <details
             class="col-filter"
+            // One column's menu open at a time (details elements sharing a name).
+            name="grid-column-filter"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    open.set(false);
+                    crate::components::slicer::focus_summary(&ev);
+                }
+            }
             class:col-filter-active=move || active.with(Option::is_some)
             data-testid=id
             prop:open=move || open.get()

@@ -18,6 +18,7 @@ use shared::dictionary::{Column, ColumnType, Dataset, country_name};
 use shared::reports::grid::{Cell, GridPage, GridRow, PAGE_SIZES};
 
 use crate::api::{DownloadFormat, GridQuery};
+use crate::auth::use_auth;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::format;
 use crate::url::href;
@@ -54,6 +55,11 @@ pub fn DataGrid(
         .filter_map(|name| dataset.column(name))
         .collect();
     let columns = StoredValue::new(columns);
+    // Sorting or filtering on personal data needs the Customers permission; without it
+    // those columns offer neither.
+    let personal_data = use_auth()
+        .user()
+        .is_some_and(|u| u.can(shared::auth::Permission::Customers));
 
     let header = move || {
         columns
@@ -83,6 +89,14 @@ pub fn DataGrid(
                     "descending" => "▼",
                     _ => "↕",
                 };
+                if column.pii && !personal_data {
+                    return view! {
+                        <th scope="col" data-column=column.name data-json=json>
+                            <div class="th-inner"><span class="th-plain">{column.label}</span></div>
+                        </th>
+                    }
+                    .into_any();
+                }
                 view! {
                     <th scope="col" aria-sort=sort_state data-column=column.name data-json=json>
                         <div class="th-inner">
@@ -99,6 +113,7 @@ pub fn DataGrid(
                         </div>
                     </th>
                 }
+                .into_any()
             })
             .collect_view()
     };
@@ -325,6 +340,8 @@ fn cell_view(column: &'static Column, row: &GridRow) -> impl IntoView + use<> {
             .unwrap_or_else(|| t.clone()),
         (Cell::Text(t), _) => t.clone(),
     };
+    // Long cells are cut with an ellipsis; the title shows them whole.
+    let title = (text.chars().count() > 24).then(|| text.clone());
     let numeric = matches!(
         column.kind,
         ColumnType::Integer | ColumnType::Decimal | ColumnType::Money
@@ -344,6 +361,6 @@ fn cell_view(column: &'static Column, row: &GridRow) -> impl IntoView + use<> {
         text.into_any()
     };
     view! {
-        <td class:numeric=numeric data-column=column.name data-value=raw>{content}</td>
+        <td class:numeric=numeric data-column=column.name data-value=raw title=title>{content}</td>
     }
 }

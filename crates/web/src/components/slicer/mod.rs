@@ -69,7 +69,20 @@ pub fn MultiSelect(
     let test_id = format!("slicer-{name}");
     let name_for_items = name.clone();
     view! {
-        <details class="multi-select" data-testid=test_id>
+        <details
+            class="multi-select"
+            data-testid=test_id
+            // One slicer's list open at a time; Escape closes it.
+            name="slicer"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape"
+                    && let Some(details) = details_of(&ev)
+                {
+                    details.set_open(false);
+                    focus_summary(&ev);
+                }
+            }
+        >
             <summary>
                 <span class="multi-name">{label.clone()}</span>
                 <span class="multi-value">{summary}</span>
@@ -122,4 +135,24 @@ fn id_part(value: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect()
+}
+
+/// The `<details>` element a keyboard event was bound on.
+fn details_of(ev: &leptos::ev::KeyboardEvent) -> Option<web_sys::HtmlDetailsElement> {
+    use wasm_bindgen::JsCast;
+    ev.current_target()?
+        .dyn_into::<web_sys::HtmlDetailsElement>()
+        .ok()
+}
+
+/// Puts the keyboard focus back on the `<summary>` of the `<details>` the event was bound
+/// on, after its menu closed.
+pub fn focus_summary(ev: &leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(summary) = details_of(ev)
+        .and_then(|d| d.query_selector("summary").ok().flatten())
+        .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = summary.focus();
+    }
 }

@@ -156,8 +156,8 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
                     <td>{text(s, "sku")}</td>
                     <td>{text(s, "marketplaceLicenseType")}</td>
                     <td>{text(s, "azureLicenseType")}</td>
-                    <td>{text(s, "dateAcquired")}</td>
-                    <td>{text(s, "dateLost")}</td>
+                    <td class="nowrap">{text(s, "dateAcquired")}</td>
+                    <td class="nowrap">{text(s, "dateLost")}</td>
                 </tr>
             }
         })
@@ -171,7 +171,7 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
             let quantity = o.get("orderQuantity").map(|c| c.to_text()).unwrap_or_default();
             view! {
                 <tr data-testid="customer-order">
-                    <td>{text(o, "orderPurchaseDate")}</td>
+                    <td class="nowrap">{text(o, "orderPurchaseDate")}</td>
                     <td class="mono">{text(o, "orderId")}</td>
                     <td>{text(o, "offerName")}</td>
                     <td>{text(o, "sku")}</td>
@@ -217,12 +217,12 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
             <DataAsOf at=customer.data_as_of/>
         </p>
         <div class="panels" data-testid="customer-view" data-customer-id=customer.customer_id.clone()>
-            <section class="card" aria-labelledby="profile-heading">
+            <section class="card panel-wide" aria-labelledby="profile-heading">
                 <div class="card-header"><h2 id="profile-heading">"Profile"</h2></div>
                 {masked}
                 {profile_view}
             </section>
-            <section class="card" aria-labelledby="usage-heading">
+            <section class="card panel-wide" aria-labelledby="usage-heading">
                 <div class="card-header"><h2 id="usage-heading">"Usage trend (normalized hours)"</h2></div>
                 {if has_usage {
                     view! {

@@ -322,6 +322,7 @@ fn SummaryPanels(report: SummaryReport, top: Memo<TopFive>) -> impl IntoView {
                         title=format!("Payout earnings in USD per month, {period}")
                         unit="USD"
                         bars=bars
+                        compact=true
                     />
                 </section>
             })}
