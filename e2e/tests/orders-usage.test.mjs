@@ -319,6 +319,23 @@ test('at 1024 px the page fits the window (the grid scrolls inside its own box) 
   }
 });
 
+test("numbers follow the reader's locale: a German reader sees German digit grouping", { timeout: TEST_TIMEOUT }, async () => {
+  const context = await browser.newContext({ baseURL: portal.baseUrl, locale: 'de-DE', viewport: { width: 1280, height: 900 } });
+  try {
+    const german = await context.newPage();
+    await signIn(german, ADMIN, portal.password);
+    await german.goto('/orders-usage?type=usage&measure=normalized');
+    const report = await getMonthly(portal.baseUrl, token, 'usage', [['measure', 'normalized']]);
+    assert.ok(report.total >= 1000, 'usage hours in the thousands');
+    const expected = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 }).format(report.total);
+    await eventually(async () => {
+      assert.equal((await german.getByTestId('activity-total').textContent({ timeout: 1000 })).trim(), expected);
+    });
+  } finally {
+    await context.close();
+  }
+});
+
 test('a slicer that matches nothing shows the empty state; a bad link shows the error state', { timeout: TEST_TIMEOUT }, async () => {
   await page.goto('/orders-usage?type=orders&start=1990-01');
   await page.getByTestId('empty').first().waitFor();

@@ -265,7 +265,9 @@ fn columns(bars: &[Bar], max: f64, total_width: f64) -> (f64, Vec<Shape>) {
             let x = COL_LEFT + slot * i as f64 + (slot - width) / 2.0;
             let y = COL_TOP + COL_PLOT - height;
             let centre = x + width / 2.0;
-            let value_inside = height >= MIN_INSIDE_COLUMN;
+            // The value goes on the bar only if it fits there.
+            let text_width = format::number(bar.value).chars().count() as f64 * 8.0 + 6.0;
+            let value_inside = height >= MIN_INSIDE_COLUMN && width >= text_width;
             Shape {
                 x,
                 y,

@@ -183,16 +183,28 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
         })
         .collect_view();
     let shown = customer.orders.len().min(ORDERS_SHOWN);
-    let usage_bars: Vec<Bar> = customer
-        .usage_by_month
-        .iter()
-        .map(|u| Bar {
-            key: u.month.to_string(),
-            label: format::month(u.month),
-            value: u.normalized_usage,
-            other: false,
-        })
-        .collect();
+    // Every month from the first with usage to the last, months without usage as 0, so
+    // the trend's gaps show.
+    let usage_bars: Vec<Bar> = match (
+        customer.usage_by_month.first(),
+        customer.usage_by_month.last(),
+    ) {
+        (Some(first), Some(last)) => first
+            .month
+            .through(last.month)
+            .map(|month| Bar {
+                key: month.to_string(),
+                label: format::month(month),
+                value: customer
+                    .usage_by_month
+                    .iter()
+                    .find(|u| u.month == month)
+                    .map_or(0.0, |u| u.normalized_usage),
+                other: false,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let usage_rows = customer
         .usage_by_month
         .iter()
