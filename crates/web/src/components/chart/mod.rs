@@ -302,7 +302,8 @@ fn rows(bars: &[Bar], max: f64) -> (f64, Vec<Shape>) {
             let width = scaled(bar.value, max, plot);
             let y = ROW_TOP + ROW_HEIGHT * i as f64 + (ROW_HEIGHT - ROW_BAR) / 2.0;
             let middle = y + ROW_BAR / 2.0 + 4.5;
-            let value_inside = width >= MIN_INSIDE_ROW;
+            let text_width = format::number(bar.value).chars().count() as f64 * 8.0 + 12.0;
+            let value_inside = width >= MIN_INSIDE_ROW.max(text_width);
             Shape {
                 x: ROW_LABELS,
                 y,

@@ -215,8 +215,9 @@ pub fn TrendPanel(state: Memo<PageState>, go: Callback<PageState>) -> impl IntoV
     });
 
     let subjects_draft = RwSignal::new(Vec::<String>::new());
+    let subjects_in_url = Memo::new(move |_| state.with(|s| s.trend.subjects.clone()));
     Effect::new(move |_| {
-        let chosen = state.with(|s| s.trend.subjects.clone());
+        let chosen = subjects_in_url.get();
         subjects_draft.set(chosen.iter().map(|s| s.name().to_owned()).collect());
     });
     let subject_choices = Signal::derive(|| {
