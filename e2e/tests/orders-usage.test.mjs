@@ -336,6 +336,50 @@ test("numbers follow the reader's locale: a German reader sees German digit grou
   }
 });
 
+test('loading and delayed-data states are distinct and visible', { timeout: TEST_TIMEOUT }, async () => {
+  // A slow server: the panel says it is loading until the report arrives.
+  const context = await browser.newContext({ baseURL: portal.baseUrl, viewport: { width: 1280, height: 900 } });
+  try {
+    const slow = await context.newPage();
+    await signIn(slow, ADMIN, portal.password);
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    await slow.route('**/api/v1/reports/orders/monthly*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await slow.goto('/orders-usage?type=orders');
+    await slow.getByTestId('monthly-view').getByTestId('loading').waitFor();
+    assert.equal(await slow.getByTestId('activity-total').count(), 0, 'no numbers while loading');
+    release();
+    await slow.getByTestId('activity-total').waitFor();
+    assert.equal(await slow.getByTestId('monthly-view').getByTestId('loading').count(), 0);
+    assert.equal(await slow.getByTestId('delayed').count(), 0, 'fresh demo data is not delayed');
+  } finally {
+    await context.close();
+  }
+
+  // Three days later without new data, the page says the data may be delayed.
+  const later = await browser.newContext({ baseURL: portal.baseUrl, viewport: { width: 1280, height: 900 } });
+  try {
+    await later.addInitScript(() => {
+      const realNow = Date.now.bind(Date);
+      Date.now = () => realNow() + 3 * 24 * 3600 * 1000;
+    });
+    const stale = await later.newPage();
+    await signIn(stale, ADMIN, portal.password);
+    await stale.goto('/orders-usage?type=orders');
+    const notice = stale.getByTestId('delayed').first();
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /delayed/);
+    await stale.getByTestId('data-as-of').first().waitFor();
+  } finally {
+    await later.close();
+  }
+});
+
 test('a slicer that matches nothing shows the empty state; a bad link shows the error state', { timeout: TEST_TIMEOUT }, async () => {
   await page.goto('/orders-usage?type=orders&start=1990-01');
   await page.getByTestId('empty').first().waitFor();
