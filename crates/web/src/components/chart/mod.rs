@@ -83,9 +83,26 @@ pub fn BarChart(
     /// Columns drawn for a half-width card, so their text stays legible.
     #[prop(optional)]
     compact: bool,
+    /// Values are money: always two decimals.
+    #[prop(optional)]
+    money: bool,
 ) -> impl IntoView {
+    let show = move |value: f64| {
+        if money {
+            format::money(&format!("{value:.2}"), "")
+        } else {
+            format::number(value)
+        }
+    };
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let description = describe(bars.iter().map(|b| (b.label.as_str(), b.value)));
+    let description = if bars.is_empty() {
+        "No values.".to_owned()
+    } else {
+        bars.iter()
+            .map(|b| format!("{}: {}", b.label, show(b.value)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let title_id = format!("{test_id}-title");
     let desc_id = format!("{test_id}-desc");
     let width = match orientation {
@@ -94,8 +111,8 @@ pub fn BarChart(
         Orientation::Rows => ROWS_WIDTH,
     };
     let (height, shapes) = match orientation {
-        Orientation::Columns => columns(&bars, max, width),
-        Orientation::Rows => rows(&bars, max),
+        Orientation::Columns => columns(&bars, max, width, &show),
+        Orientation::Rows => rows(&bars, max, &show),
     };
     let label_chars = match orientation {
         Orientation::Columns => COLUMN_LABEL_CHARS,
@@ -108,7 +125,7 @@ pub fn BarChart(
         .into_iter()
         .zip(shapes)
         .map(|(bar, shape)| {
-            let spoken = format!("{}: {} {unit}", bar.label, format::number(bar.value));
+            let spoken = format!("{}: {} {unit}", bar.label, show(bar.value));
             let aria = spoken.clone();
             let class = if bar.other { "bar bar-other" } else { "bar" };
             view! {
@@ -138,7 +155,7 @@ pub fn BarChart(
                         text-anchor=shape.value_anchor
                         aria-hidden="true"
                     >
-                        {format::number(bar.value)}
+                        {show(bar.value)}
                     </text>
                     <text
                         class="bar-label"
@@ -254,7 +271,12 @@ const COL_BOTTOM: f64 = 46.0;
 const COL_LEFT: f64 = 12.0;
 const COL_RIGHT: f64 = 12.0;
 
-fn columns(bars: &[Bar], max: f64, total_width: f64) -> (f64, Vec<Shape>) {
+fn columns(
+    bars: &[Bar],
+    max: f64,
+    total_width: f64,
+    show: &dyn Fn(f64) -> String,
+) -> (f64, Vec<Shape>) {
     let slot = (total_width - COL_LEFT - COL_RIGHT) / bars.len().max(1) as f64;
     let width = (slot * 0.5).min(140.0);
     let shapes = bars
@@ -266,7 +288,7 @@ fn columns(bars: &[Bar], max: f64, total_width: f64) -> (f64, Vec<Shape>) {
             let y = COL_TOP + COL_PLOT - height;
             let centre = x + width / 2.0;
             // The value goes on the bar only if it fits there.
-            let text_width = format::number(bar.value).chars().count() as f64 * 8.0 + 6.0;
+            let text_width = show(bar.value).chars().count() as f64 * 8.0 + 6.0;
             let value_inside = height >= MIN_INSIDE_COLUMN && width >= text_width;
             Shape {
                 x,
@@ -293,7 +315,7 @@ const ROW_BAR: f64 = 24.0;
 const ROW_LABELS: f64 = 170.0;
 const ROW_RIGHT: f64 = 64.0;
 
-fn rows(bars: &[Bar], max: f64) -> (f64, Vec<Shape>) {
+fn rows(bars: &[Bar], max: f64, show: &dyn Fn(f64) -> String) -> (f64, Vec<Shape>) {
     let plot = ROWS_WIDTH - ROW_LABELS - ROW_RIGHT;
     let shapes = bars
         .iter()
@@ -302,7 +324,7 @@ fn rows(bars: &[Bar], max: f64) -> (f64, Vec<Shape>) {
             let width = scaled(bar.value, max, plot);
             let y = ROW_TOP + ROW_HEIGHT * i as f64 + (ROW_HEIGHT - ROW_BAR) / 2.0;
             let middle = y + ROW_BAR / 2.0 + 4.5;
-            let text_width = format::number(bar.value).chars().count() as f64 * 8.0 + 12.0;
+            let text_width = show(bar.value).chars().count() as f64 * 8.0 + 12.0;
             let value_inside = width >= MIN_INSIDE_ROW.max(text_width);
             Shape {
                 x: ROW_LABELS,

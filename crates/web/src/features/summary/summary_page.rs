@@ -323,6 +323,7 @@ fn SummaryPanels(report: SummaryReport, top: Memo<TopFive>) -> impl IntoView {
                         unit="USD"
                         bars=bars
                         compact=true
+                        money=true
                     />
                 </section>
             })}
