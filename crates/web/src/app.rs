@@ -8,9 +8,9 @@ use leptos_router::{NavigateOptions, path};
 
 use crate::auth::{Auth, use_auth};
 use crate::components::layout::Shell;
-use crate::features::placeholders::{
-    CustomerPage, HelpPage, LicensesPage, NotFoundPage, OrdersUsagePage, UserManagementPage,
-};
+use crate::features::customer::CustomerPage;
+use crate::features::orders_usage::OrdersUsagePage;
+use crate::features::placeholders::{HelpPage, LicensesPage, NotFoundPage, UserManagementPage};
 use crate::features::signin::{SignInPage, sign_in_path_returning_to};
 use crate::features::summary::SummaryPage;
 
