@@ -232,6 +232,7 @@ async fn details(
         (status = 403, description = "No Orders permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/options")]
 pub async fn get_orders_options(
@@ -258,6 +259,7 @@ pub async fn get_orders_options(
         (status = 403, description = "No Orders permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/monthly")]
 pub async fn get_orders_monthly(
@@ -284,6 +286,7 @@ pub async fn get_orders_monthly(
         (status = 403, description = "No Orders permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/trend")]
 pub async fn get_orders_trend(
@@ -317,6 +320,7 @@ pub async fn get_orders_trend(
         (status = 403, description = "No Orders permission, or a filter or sort on personal data without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/details")]
 pub async fn list_orders(
@@ -342,6 +346,7 @@ pub async fn list_orders(
         (status = 403, description = "No Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/options")]
 pub async fn get_usage_options(
@@ -367,6 +372,7 @@ pub async fn get_usage_options(
         (status = 403, description = "No Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/monthly")]
 pub async fn get_usage_monthly(
@@ -392,6 +398,7 @@ pub async fn get_usage_monthly(
         (status = 403, description = "No Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/trend")]
 pub async fn get_usage_trend(
@@ -424,6 +431,7 @@ pub async fn get_usage_trend(
         (status = 403, description = "No Usage permission, or a filter or sort on personal data without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/details")]
 pub async fn list_usage(
