@@ -21,10 +21,14 @@ use crate::routes;
     modifiers(&BearerSecurity),
     components(schemas(shared::Problem, shared::ErrorCode, shared::FieldError)),
     tags(
-        (name = "auth", description = "Signing in and the signed-in user"),
+        (name = "auth", description = "Signing in, sessions and the signed-in user"),
+        (name = "accounts", description = "Invitations and password resets (single-use mailed links)"),
+        (name = "users", description = "User Management and publisher settings (Administrators)"),
+        (name = "integrations", description = "API clients and OAuth 2.0 client-credentials tokens"),
+        (name = "audit", description = "The publisher's audit log (Administrators)"),
         (name = "reports", description = "Reports of the caller's publisher"),
         (name = "ingestion", description = "Feeding data in (the instance's operator)"),
-        (name = "operations", description = "Running the instance"),
+        (name = "operations", description = "Running the instance and onboarding publishers (the instance's operator)"),
     ),
 )]
 struct ApiDoc;

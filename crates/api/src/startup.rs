@@ -33,7 +33,9 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         )
     })?;
     let operator_token = operator_token(&config)?;
+    let mailer = crate::mail::Mailer::from_config(&config).context("setting up mail")?;
     Ok(AppState {
+        mailer: Arc::new(mailer),
         db,
         tokens: Arc::new(tokens),
         operator_token_sha256: Sha256::digest(operator_token.as_bytes()).into(),

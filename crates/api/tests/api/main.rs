@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
 mod crash;
 mod ingest;
