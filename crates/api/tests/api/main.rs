@@ -7,6 +7,7 @@ mod accounts;
 mod auth;
 mod crash;
 mod ingest;
+mod isolation;
 mod openapi;
 mod store;
 mod summary;
