@@ -178,13 +178,14 @@ pub async fn refresh_session(
 /// Sign out.
 ///
 /// Revokes every refresh token of the user (all their browser sessions) and clears the
-/// cookie; access tokens already issued expire within minutes.
+/// cookie; access tokens already issued expire within minutes. Works with the access
+/// token, or with the refresh cookie alone (when the access token has expired).
 #[utoipa::path(
     tag = "auth",
     operation_id = "sign_out",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Neither a valid access token nor a refresh cookie", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
     extensions(("x-access" = json!("signed-in"))),
@@ -192,20 +193,44 @@ pub async fn refresh_session(
 #[post("/auth/sign-out")]
 pub async fn sign_out(
     state: web::Data<AppState>,
-    caller: Caller,
+    caller: Option<Caller>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    if caller.client_scopes.is_none() {
-        refresh::revoke_user(&state.db, caller.publisher_id, caller.user_id).await?;
-        audit::record_by(
-            &state.db,
-            &caller,
-            AuditAction::SignOut,
-            None,
-            "Signed out.",
-        )
-        .await?;
-    }
-    tracing::info!(user_id = %caller.user_id, "signed out");
+    let cookie_owner = match req.cookie(refresh::COOKIE) {
+        Some(cookie) => refresh::owner(&state.db, cookie.value()).await?,
+        None => None,
+    };
+    let (publisher_id, user_id, actor) = match (&caller, cookie_owner) {
+        (Some(caller), _) if caller.client_scopes.is_some() => {
+            return Ok(HttpResponse::NoContent().finish());
+        }
+        (Some(caller), _) => (caller.publisher_id, caller.user_id, Actor::from(caller)),
+        (None, Some((publisher_id, user_id))) => (
+            publisher_id,
+            user_id,
+            Actor {
+                id: Some(user_id),
+                name: None,
+                address: client_address(&req, state.config.trust_forwarded_for),
+            },
+        ),
+        (None, None) => {
+            return Err(ApiError::unauthenticated(
+                "Sign in first: there is no session to end.",
+            ));
+        }
+    };
+    refresh::revoke_user(&state.db, publisher_id, user_id).await?;
+    audit::record(
+        &state.db,
+        publisher_id,
+        &actor,
+        AuditAction::SignOut,
+        None,
+        "Signed out; every browser session of the user ended.",
+    )
+    .await?;
+    tracing::info!(%user_id, "signed out");
     let mut response = HttpResponse::NoContent().finish();
     let _ = response.add_removal_cookie(&refresh::removal_cookie());
     Ok(response)

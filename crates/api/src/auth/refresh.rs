@@ -121,6 +121,20 @@ async fn revoke_family<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The publisher and user a refresh token belongs to, whether or not it still works.
+pub async fn owner<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+) -> Result<Option<(i64, Uuid)>, ApiError> {
+    let Some((publisher_id, hash)) = secret::parse(token) else {
+        return Ok(None);
+    };
+    Ok(refresh_tokens::Entity::find_by_id((publisher_id, hash))
+        .one(db)
+        .await?
+        .map(|row| (row.publisher_id, row.user_id)))
+}
+
 /// Revokes every refresh token of a user (sign out, password change, deletion).
 pub async fn revoke_user<C: ConnectionTrait>(
     db: &C,

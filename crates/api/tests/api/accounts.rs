@@ -298,6 +298,31 @@ async fn sessions_rotate_and_end(backend: Backend) {
         .await;
     assert_eq!(out.status(), 204);
     assert_eq!(refresh_with(&app, &cookie).await.status(), 401);
+    // With an expired access token, the refresh cookie alone signs out.
+    let res = app.sign_in(&t.user_email, PASSWORD).await;
+    let cookie = refresh_cookie(&res).unwrap();
+    let out = app
+        .client
+        .post(app.url("/api/v1/auth/sign-out"))
+        .header("cookie", format!("portal_refresh={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    assert!(
+        out.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(refresh_with(&app, &cookie).await.status(), 401);
+    let nothing = app
+        .client
+        .post(app.url("/api/v1/auth/sign-out"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nothing.status(), 401);
 
     // A password change ends every other session, access tokens included.
     let res = app.sign_in(&t.user_email, PASSWORD).await;

@@ -1,5 +1,7 @@
 //! The pages, one folder per feature.
 
+pub mod accounts;
 pub mod placeholders;
 pub mod signin;
 pub mod summary;
+pub mod users;
