@@ -17,6 +17,9 @@ use crate::api::{Client, Renew};
 
 /// The `sessionStorage` key the session is kept under.
 const STORAGE_KEY: &str = "seller-insights.session";
+/// A `localStorage` mark that this browser holds a refresh cookie (which the app cannot
+/// see), so that a new tab asks to resume only when there may be something to resume.
+const RESUMABLE_KEY: &str = "seller-insights.resumable";
 
 type Renewal = Shared<LocalBoxFuture<'static, Option<String>>>;
 
@@ -135,6 +138,9 @@ impl Auth {
             self.refresh_user();
             return;
         }
+        if !resumable() {
+            return;
+        }
         let auth = *self;
         auth.resuming.set(true);
         spawn_local(async move {
@@ -221,6 +227,16 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn resumable() -> bool {
+    local_storage()
+        .and_then(|s| s.get_item(RESUMABLE_KEY).ok().flatten())
+        .is_some()
+}
+
 fn load_session() -> Option<Session> {
     let text = storage()?.get_item(STORAGE_KEY).ok().flatten()?;
     serde_json::from_str(&text).ok()
@@ -229,6 +245,12 @@ fn load_session() -> Option<Session> {
 /// Writes the session (or its absence) through to `sessionStorage`. Storage can be
 /// unavailable (private modes, quotas); the app then works for the life of the page.
 fn save_session(session: Option<&Session>) {
+    if let Some(local) = local_storage() {
+        let _ = match session {
+            Some(_) => local.set_item(RESUMABLE_KEY, "1"),
+            None => local.remove_item(RESUMABLE_KEY),
+        };
+    }
     let Some(storage) = storage() else { return };
     let _ = match session.and_then(|s| serde_json::to_string(s).ok()) {
         Some(text) => storage.set_item(STORAGE_KEY, &text),

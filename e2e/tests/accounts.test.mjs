@@ -1,0 +1,127 @@
+// Accounts, as a new publisher lives them: the operator onboards the publisher from the
+// command line, its Administrator accepts the invitation from the outbox, adds a User
+// with only the Orders permission through the wizard, and that User signs in and sees
+// only what Orders allows. The API is asked the same questions.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { signInToApi } from '../lib/api.mjs';
+import { eventually, launchBrowser, newPage, screenshot } from '../lib/browser.mjs';
+import { startPortal } from '../lib/server.mjs';
+
+const ADMIN = 'boss@adventureworks.example';
+const USER = 'pat@adventureworks.example';
+const ADMIN_PASSWORD = 'violet mango ferry lantern';
+const USER_PASSWORD = 'orders are my whole world';
+
+let portal;
+let browser;
+
+before(
+  async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  },
+  { timeout: 180_000 },
+);
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+/** The invitation link of the newest mail to `to`, read from `portal outbox`. */
+async function invitationLink(to) {
+  const outbox = await portal.cli(['outbox', '--limit', '20']);
+  const mails = outbox.split(/^=+$/m);
+  const mail = mails.find((m) => m.includes(`To:      ${to}`) && m.includes('/accept-invitation#token='));
+  assert.ok(mail, `an invitation to ${to} in the outbox:\n${outbox}`);
+  const link = mail.match(/(https?:\/\/\S+\/accept-invitation#token=\S+)/)[1];
+  assert.ok(link.startsWith(portal.baseUrl), `the link uses the public URL: ${link}`);
+  return link;
+}
+
+async function acceptInvitation(page, link, email, password) {
+  await page.goto(link);
+  await assert.doesNotReject(page.getByTestId('invited-email').waitFor());
+  assert.equal(await page.getByTestId('invited-email').textContent(), email);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+}
+
+async function reportTabs(page) {
+  return page.getByRole('navigation', { name: 'Reports' }).getByRole('link').allTextContents();
+}
+
+test(
+  'an operator onboards a publisher whose Administrator adds a User with only Orders',
+  { timeout: 120_000 },
+  async () => {
+    // The operator creates the publisher and invites its first Administrator.
+    const created = await portal.cli([
+      'publishers', 'create',
+      '--name', 'Adventure Works',
+      '--slug', 'adventureworks',
+      '--admin-email', ADMIN,
+      '--admin-first-name', 'Ada',
+      '--admin-last-name', 'Lovelace',
+    ]);
+    assert.match(created, /Created publisher Adventure Works/);
+    const listed = await portal.cli(['publishers', 'list']);
+    assert.match(listed, /adventureworks/);
+
+    // The Administrator accepts the invitation and lands signed in.
+    const admin = await newPage(browser, portal.baseUrl);
+    await acceptInvitation(admin, await invitationLink(ADMIN), ADMIN, ADMIN_PASSWORD);
+    await admin.waitForURL((url) => url.pathname === '/summary');
+    await eventually(async () => assert.equal(await admin.getByTestId('user-name').textContent(), 'Ada Lovelace'));
+    assert.deepEqual(await reportTabs(admin), [
+      'Summary', 'Orders and Usage', 'Customer', 'Licenses', 'User Management', 'Help',
+    ]);
+
+    // The wizard: email, then names, then permissions, then review, then Save.
+    await admin.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'User Management' }).click();
+    await admin.waitForURL((url) => url.pathname === '/users');
+    await admin.getByRole('navigation', { name: 'User Management' }).getByRole('link', { name: 'Add user' }).click();
+    await admin.getByLabel('Email', { exact: true }).fill(USER);
+    await admin.getByRole('button', { name: 'Next' }).click();
+    await admin.getByLabel('First name', { exact: true }).fill('Pat');
+    await admin.getByLabel('Last name', { exact: true }).fill('Doe');
+    await admin.getByRole('button', { name: 'Next' }).click();
+    await admin.getByRole('checkbox', { name: 'Orders', exact: true }).check();
+    await admin.getByRole('button', { name: 'Next' }).click();
+    assert.equal(await admin.getByTestId('review-permissions').textContent(), 'Orders');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => assert.match(await admin.getByTestId('user-added').textContent(), /pat@adventureworks\.example/));
+    await screenshot(admin, 'accounts-user-added');
+
+    // The list shows the invited user.
+    await admin.getByRole('navigation', { name: 'User Management' }).getByRole('link', { name: 'Users' }).click();
+    const row = admin.locator(`[data-testid="user-row"][data-email="${USER}"]`);
+    await eventually(async () => assert.match(await row.textContent(), /Invited/));
+    assert.match(await row.textContent(), /Orders/);
+
+    // The User accepts and sees only the Orders area.
+    const user = await newPage(browser, portal.baseUrl);
+    await acceptInvitation(user, await invitationLink(USER), USER, USER_PASSWORD);
+    await user.waitForURL((url) => url.pathname === '/orders-usage');
+    await eventually(async () => assert.deepEqual(await reportTabs(user), ['Orders and Usage', 'Help']));
+    await screenshot(user, 'accounts-orders-only');
+    await user.goto('/summary');
+    await eventually(async () => assert.ok(await user.getByTestId('no-access').isVisible()));
+    await user.goto('/users');
+    await eventually(async () => assert.ok(await user.getByTestId('no-access').isVisible()));
+
+    // The API agrees: Orders only, no Summary, no User Management.
+    const session = await signInToApi(portal.baseUrl, USER, USER_PASSWORD);
+    assert.deepEqual(session.user.permissions, ['Orders']);
+    for (const path of ['/api/v1/reports/summary', '/api/v1/users']) {
+      const response = await fetch(`${portal.baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      assert.equal(response.status, 403, path);
+    }
+  },
+);
