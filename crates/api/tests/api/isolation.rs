@@ -7,7 +7,8 @@
 //! without anyone remembering to add it here. An operation can say who may call it
 //! with the `x-access` extension (`public`, `signed-in`, `administrator`, `operator`,
 //! `permission:<Permission>`); without it, an operation that documents a 403 must
-//! refuse a user with no permissions.
+//! refuse a user with no permissions, and at least one of the users who lack a single
+//! permission.
 
 use api::auth::token::{AUDIENCE, Claims, ISSUER, now_secs};
 use base64::Engine;
@@ -401,6 +402,23 @@ async fn every_operation_is_isolated(backend: Backend) {
                 }
                 _ => None,
             };
+            if p.access.is_none() && p.documents_403 {
+                // Undeclared, but refusing someone: it needs some permission (or the
+                // Administrator role), so a User lacking just one of them is refused.
+                let mut refused = 0;
+                for (_, email) in &a.all_but {
+                    let token = app.token(email).await;
+                    let (status, body) = call(&app, &p, Some(&token)).await;
+                    assert_nothing_of_b(&b, &p, email, &body);
+                    refused += usize::from(status == 403 || status == 404);
+                }
+                assert!(
+                    refused >= 1,
+                    "{name}: {} {} documents a 403 but every User lacking one permission got through",
+                    p.method,
+                    p.path
+                );
+            }
             if let Some((who, email)) = lacking {
                 let token = app.token(&email).await;
                 let (status, body) = call(&app, &p, Some(&token)).await;
