@@ -8,6 +8,7 @@ mod auth;
 mod crash;
 mod ingest;
 mod isolation;
+mod mail;
 mod openapi;
 mod store;
 mod summary;
