@@ -29,7 +29,35 @@ struct Bravo {
     user_id: String,
     admin_id: String,
     client_id: String,
+    customer_id: String,
+    subscription_id: String,
+    order_id: String,
+    offer_id: String,
     markers: Vec<String>,
+}
+
+impl Bravo {
+    /// B's identifier for a path parameter of this name, when the name says what it
+    /// identifies.
+    fn id_for(&self, name: &str) -> Option<String> {
+        let name = name.to_lowercase();
+        let id = if name == "id" || name.contains("user") {
+            &self.user_id
+        } else if name.contains("client") {
+            &self.client_id
+        } else if name.contains("customer") {
+            &self.customer_id
+        } else if name.contains("subscription") {
+            &self.subscription_id
+        } else if name.contains("order") {
+            &self.order_id
+        } else if name.contains("offer") {
+            &self.offer_id
+        } else {
+            return None;
+        };
+        Some(id.clone())
+    }
 }
 
 async fn publisher_b(app: &TestApp) -> Bravo {
@@ -45,6 +73,13 @@ async fn publisher_b(app: &TestApp) -> Bravo {
     row.customer_name = "Zuleika Bravissimo".to_owned();
     row.customer_company_name = "Bravissimo Zulu GmbH".to_owned();
     row.offer_name = "Zulu Secret Offer".to_owned();
+    row.offer_id = "offer-zulu-secret".to_owned();
+    let (customer_id, subscription_id, order_id, offer_id) = (
+        row.customer_id.clone(),
+        row.marketplace_subscription_id.clone(),
+        row.order_id.clone(),
+        row.offer_id.clone(),
+    );
     app.store(b.publisher_id, "b-orders", FactBatch::Orders(vec![row]))
         .await;
     let admin = app.token(&b.admin_email).await;
@@ -80,6 +115,10 @@ async fn publisher_b(app: &TestApp) -> Bravo {
         user_id,
         admin_id,
         client_id: created.client.client_id,
+        customer_id,
+        subscription_id,
+        order_id,
+        offer_id,
     }
 }
 
@@ -182,23 +221,25 @@ fn probe(spec: &Value, method: &str, template: &str, op: &Value, b: &Bravo) -> P
             .or_else(|| param["schema"].get("example"));
         match param["in"].as_str().unwrap() {
             "path" => {
-                let value = match name {
-                    "id" | "userId" => b.user_id.clone(),
-                    "clientId" => b.client_id.clone(),
-                    _ => match example {
-                        Some(e) => e
-                            .as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| e.to_string()),
-                        None => uuid::Uuid::new_v4().to_string(),
-                    },
+                // B's id where the name says what it identifies; an example value (a
+                // dataset, an area) where there is one; else an id nobody has.
+                let value = match (b.id_for(name), example) {
+                    (Some(id), _) => {
+                        names_an_object = true;
+                        sent_ids.push(id.clone());
+                        id
+                    }
+                    (None, Some(e)) => e
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| e.to_string()),
+                    (None, None) => {
+                        names_an_object = true;
+                        let id = uuid::Uuid::new_v4().to_string();
+                        sent_ids.push(id.clone());
+                        id
+                    }
                 };
-                if !matches!(name, "id" | "userId" | "clientId") && example.is_some() {
-                    // An example value (a dataset, an area) names no object.
-                } else {
-                    names_an_object = true;
-                    sent_ids.push(value.clone());
-                }
                 path = path.replace(&format!("{{{name}}}"), &value);
             }
             "query" if param["required"].as_bool() == Some(true) => {
