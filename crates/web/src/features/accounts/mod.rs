@@ -9,12 +9,13 @@ pub use invitation_page::AcceptInvitationPage;
 pub use password_pages::{ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage};
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 /// The token a mailed link carries after `#token=`. The fragment never reaches the
 /// server's logs or a Referer header.
 pub fn link_token() -> Option<String> {
-    let hash = use_location().hash.get_untracked();
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
     let token = hash.trim_start_matches('#').strip_prefix("token=")?.trim();
     (!token.is_empty()).then(|| token.to_owned())
 }
