@@ -105,7 +105,7 @@ pub fn AddUserPage() -> impl IntoView {
                     </p>
                     <p>
                         <A href="/users">"Back to the users"</A> " · "
-                        <button type="button" class="button button-quiet" on:click=restart>"Add another user"</button>
+                        <button type="button" class="button button-secondary" on:click=restart>"Add another user"</button>
                     </p>
                 }
             >
@@ -162,7 +162,7 @@ pub fn AddUserPage() -> impl IntoView {
                     <div class="form-actions">
                         <button
                             type="button"
-                            class="button"
+                            class="button button-secondary"
                             disabled=move || step.get() == 0
                             on:click=move |_| { problem.set(None); step.update(|s| *s = s.saturating_sub(1)); }
                         >"Back"</button>

@@ -116,10 +116,10 @@ pub fn AuditLogPage() -> impl IntoView {
                                         }.into_any()
                                     }}
                                     <nav class="pager" aria-label="Pages">
-                                        <button type="button" class="button" disabled={current <= 1}
+                                        <button type="button" class="button button-secondary" disabled={current <= 1}
                                             on:click=move |_| prev(action.get_untracked(), user.get_untracked(), current - 1)>"Previous"</button>
                                         <span>{format!("Page {current} of {pages}")}</span>
-                                        <button type="button" class="button" disabled={current >= pages}
+                                        <button type="button" class="button button-secondary" disabled={current >= pages}
                                             on:click=move |_| next(action.get_untracked(), user.get_untracked(), current + 1)>"Next"</button>
                                     </nav>
                                 </section>

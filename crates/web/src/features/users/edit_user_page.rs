@@ -142,7 +142,7 @@ fn EditUser(user: User) -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="button button-primary" aria-busy=move || pending.get().to_string()>"Save changes"</button>
                     {(user.status == UserStatus::Invited).then(|| view! {
-                        <button type="button" class="button" on:click=on_resend>"Resend invitation"</button>
+                        <button type="button" class="button button-secondary" on:click=on_resend>"Resend invitation"</button>
                     })}
                 </div>
             </form>
@@ -159,7 +159,7 @@ fn EditUser(user: User) -> impl IntoView {
                 >
                     <button type="button" class="button button-danger" on:click=on_delete.clone()>{delete_label.clone()}</button>
                     " "
-                    <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    <button type="button" class="button button-secondary" on:click=move |_| confirming.set(false)>"Cancel"</button>
                 </Show>
             </section>
         })}

@@ -75,7 +75,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                     <p><strong>"Copy the secret now: it is not shown again."</strong></p>
                     <p>"Client id: " <code data-testid="client-id">{c.client.client_id.clone()}</code></p>
                     <p>"Client secret: " <code data-testid="client-secret-value">{c.client_secret.clone()}</code></p>
-                    <button type="button" class="button button-quiet" on:click=move |_| created.set(None)>"I have copied it"</button>
+                    <button type="button" class="button button-secondary" on:click=move |_| created.set(None)>"I have copied it"</button>
                 </div>
             })}
         </section>

@@ -56,7 +56,7 @@ pub fn UsersPage() -> impl IntoView {
                 <label for="user-search">"Search users"</label>
                 <input id="user-search" type="search" placeholder="Name or email" bind:value=draft/>
             </div>
-            <button type="submit" class="button">"Search"</button>
+            <button type="submit" class="button button-secondary">"Search"</button>
             <A href="/users/new" attr:class="button button-primary">"Add user"</A>
         </form>
         <Suspense fallback=|| view! { <Loading/> }>
@@ -84,14 +84,14 @@ pub fn UsersPage() -> impl IntoView {
                                     <nav class="pager" aria-label="Pages">
                                         <button
                                             type="button"
-                                            class="button"
+                                            class="button button-secondary"
                                             disabled={current <= 1}
                                             on:click=move |_| prev(search_prev.clone(), current - 1)
                                         >"Previous"</button>
                                         <span data-testid="page">{format!("Page {current} of {pages}")}</span>
                                         <button
                                             type="button"
-                                            class="button"
+                                            class="button button-secondary"
                                             disabled={current >= pages}
                                             on:click=move |_| next(search_next.clone(), current + 1)
                                         >"Next"</button>
