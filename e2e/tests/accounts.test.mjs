@@ -125,3 +125,48 @@ test(
     }
   },
 );
+
+test(
+  'an expired access token is renewed silently from the refresh cookie, and Sign out ends the session',
+  { timeout: 90_000 },
+  async () => {
+    const page = await newPage(browser, portal.baseUrl);
+    await page.goto('/signin');
+    await page.getByLabel('Email', { exact: true }).fill('admin@contoso.example');
+    await page.getByLabel('Password', { exact: true }).fill(portal.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.pathname === '/summary');
+
+    // The tab's access token goes bad (as if it had expired); the refresh cookie is intact.
+    const key = 'seller-insights.session';
+    const spoiled = await page.evaluate((key) => {
+      const session = JSON.parse(sessionStorage.getItem(key));
+      session.accessToken = 'expired.or.revoked';
+      sessionStorage.setItem(key, JSON.stringify(session));
+      return session.accessToken;
+    }, key);
+    await page.goto('/users');
+    await page.getByTestId('users-table').waitFor();
+    const renewed = await page.evaluate((key) => JSON.parse(sessionStorage.getItem(key)).accessToken, key);
+    assert.notEqual(renewed, spoiled, 'the app renewed its access token');
+    assert.equal(new URL(page.url()).pathname, '/users', 'without a detour through sign-in');
+
+    // A new tab of the same browser resumes the session from the cookie.
+    const tab = await page.context().newPage();
+    await tab.goto(`${portal.baseUrl}/users`);
+    await tab.getByTestId('users-table').waitFor();
+    await tab.close();
+
+    // Sign out revokes the refresh token: a reload or a new tab is signed out.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.pathname === '/signin');
+    await eventually(async () => {
+      const status = await page.evaluate(async () => (await fetch('/api/v1/auth/refresh', { method: 'POST' })).status);
+      assert.equal(status, 401, 'the refresh cookie no longer works');
+    });
+    const after = await page.context().newPage();
+    await after.goto(`${portal.baseUrl}/users`);
+    await after.waitForURL((url) => url.pathname === '/signin');
+    await after.close();
+  },
+);
