@@ -15,7 +15,10 @@ use crate::routes;
         description = "Orders, usage, customers, licenses and payouts of a marketplace publisher, \
                        as the Seller Insights Portal shows them. Every report is scoped to the caller's \
                        publisher. Errors are RFC 9457 problem documents (`application/problem+json`) \
-                       with a stable `code`.",
+                       with a stable `code`. Each operation's `x-access` extension says who may call it: \
+                       `public`, `signed-in`, `administrator`, `operator` or `permission:<Permission>`. \
+                       People sign in at `/auth/sign-in`; integrations get tokens from `/oauth/token` \
+                       (client credentials).",
         license(name = "MIT OR Apache-2.0"),
     ),
     modifiers(&BearerSecurity),
