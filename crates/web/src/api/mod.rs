@@ -40,11 +40,14 @@ pub struct Client {
     renew: Option<Renew>,
 }
 
-/// One request, kept as data so that it can be sent again with a renewed token.
+/// One request, kept as data so that it can be sent again with a renewed token. Every
+/// method of [`Client`] describes its request as a `Call` and hands it to
+/// `Client::json` (an answer to read), `Client::empty` (no answer) or `Client::send`
+/// (the raw response, e.g. a file).
 struct Call {
     method: Method,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
     body: Option<String>,
 }
 
@@ -58,8 +61,20 @@ impl Call {
         }
     }
 
-    fn query(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.query.push((name, value.to_string()));
+    /// A GET of `path` (under `/api/v1`).
+    fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    fn query(mut self, name: &str, value: impl ToString) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds these query pairs, in order.
+    #[allow(dead_code)]
+    fn pairs(mut self, pairs: &[(String, String)]) -> Self {
+        self.query.extend(pairs.iter().cloned());
         self
     }
 
@@ -121,7 +136,7 @@ impl Client {
 
     /// The signed-in user as the server knows them now (`GET /me`).
     pub async fn me(&self) -> Result<CurrentUser, Problem> {
-        self.json(Call::new(Method::GET, "/me")).await
+        self.json(Call::get("/me")).await
     }
 
     /// Who an invitation is for (`POST /invitations/preview`).
@@ -157,7 +172,7 @@ impl Client {
     /// The Summary report for three months from `start`, or for the server's default
     /// period when `start` is `None` (`GET /reports/summary`).
     pub async fn summary(&self, start: Option<Month>) -> Result<SummaryReport, Problem> {
-        let mut call = Call::new(Method::GET, "/reports/summary");
+        let mut call = Call::get("/reports/summary");
         if let Some(start) = start {
             call = call.query("start", start);
         }
@@ -171,7 +186,7 @@ impl Client {
         page: u64,
         page_size: u64,
     ) -> Result<UserPage, Problem> {
-        let mut call = Call::new(Method::GET, "/users")
+        let mut call = Call::get("/users")
             .query("page", page)
             .query("pageSize", page_size);
         if !search.trim().is_empty() {
@@ -188,7 +203,7 @@ impl Client {
 
     /// One user (`GET /users/{id}`).
     pub async fn user(&self, id: &str) -> Result<User, Problem> {
-        self.json(Call::new(Method::GET, format!("/users/{}", segment(id))))
+        self.json(Call::get(format!("/users/{}", segment(id))))
             .await
     }
 
@@ -215,8 +230,7 @@ impl Client {
 
     /// The publisher's settings (`GET /publisher/settings`).
     pub async fn publisher_settings(&self) -> Result<PublisherSettings, Problem> {
-        self.json(Call::new(Method::GET, "/publisher/settings"))
-            .await
+        self.json(Call::get("/publisher/settings")).await
     }
 
     /// Changes the publisher's settings (`PATCH /publisher/settings`).
@@ -230,7 +244,7 @@ impl Client {
 
     /// The publisher's API clients (`GET /api-clients`).
     pub async fn api_clients(&self) -> Result<Vec<ApiClient>, Problem> {
-        self.json(Call::new(Method::GET, "/api-clients")).await
+        self.json(Call::get("/api-clients")).await
     }
 
     /// Creates an API client; the answer holds its secret, once (`POST /api-clients`).
@@ -258,7 +272,7 @@ impl Client {
         action: Option<&str>,
         page: u64,
     ) -> Result<AuditPage, Problem> {
-        let mut call = Call::new(Method::GET, "/audit-log")
+        let mut call = Call::get("/audit-log")
             .query("page", page)
             .query("pageSize", 20);
         if let Some(user) = user_id.filter(|u| !u.is_empty()) {
@@ -284,7 +298,7 @@ impl Client {
             .method(call.method.clone())
             .header("Accept", "application/json, application/problem+json");
         if !call.query.is_empty() {
-            builder = builder.query(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+            builder = builder.query(call.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
