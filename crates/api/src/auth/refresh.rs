@@ -41,6 +41,14 @@ pub async fn create<C: ConnectionTrait>(
 ) -> Result<String, ApiError> {
     let (token, hash) = secret::issue(publisher_id);
     let now = Utc::now();
+    // Expired tokens can be neither used nor reused; the user's are cleared here, so the
+    // table holds live sessions only.
+    refresh_tokens::Entity::delete_many()
+        .filter(refresh_tokens::Column::PublisherId.eq(publisher_id))
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
     refresh_tokens::Entity::insert(refresh_tokens::ActiveModel {
         publisher_id: Set(publisher_id),
         token_sha256: Set(hash),

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use shared::{ErrorCode, Problem};
 
 use crate::db::entities::sign_in_throttle;
@@ -72,7 +72,7 @@ pub async fn check<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Counts one failure against each of `limits`.
+/// Counts one failure against each of `limits`, and forgets windows long over.
 pub async fn record_failure<C: ConnectionTrait>(
     db: &C,
     limits: &[Limit],
@@ -80,6 +80,10 @@ pub async fn record_failure<C: ConnectionTrait>(
 ) -> Result<(), ApiError> {
     let now = Utc::now();
     let window = Duration::seconds(window_secs as i64);
+    sign_in_throttle::Entity::delete_many()
+        .filter(sign_in_throttle::Column::WindowStartedAt.lt(now - window - window))
+        .exec(db)
+        .await?;
     for limit in limits {
         let row = sign_in_throttle::Entity::find_by_id(limit.key.clone())
             .one(db)

@@ -402,6 +402,22 @@ async fn sign_in_is_throttled(backend: Backend) {
         .scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed'")
         .await;
     assert_eq!(failures, 4);
+
+    // When the window is over, the account signs in again.
+    {
+        use api::db::entities::sign_in_throttle;
+        use sea_orm::EntityTrait;
+        use sea_orm::sea_query::Expr;
+        sign_in_throttle::Entity::update_many()
+            .col_expr(
+                sign_in_throttle::Column::WindowStartedAt,
+                Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)),
+            )
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+    }
+    assert_eq!(app.sign_in(&t.user_email, PASSWORD).await.status(), 200);
 }
 on_both_databases!(sign_in_is_throttled);
 

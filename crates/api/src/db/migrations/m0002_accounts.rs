@@ -44,6 +44,17 @@ impl MigrationTrait for Migration {
         index(manager, "refresh_tokens", &["family_id"]).await?;
         index(manager, "audit_log", &["actor_id", "event_id"]).await?;
         index(manager, "audit_log", &["action", "event_id"]).await?;
+        // The throttle is instance-wide (an unknown email has no publisher); old windows
+        // are purged by age.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_sign_in_throttle_window_started_at")
+                    .table(Alias::new("sign_in_throttle"))
+                    .col(Alias::new("window_started_at"))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
