@@ -31,15 +31,25 @@ after(async () => {
   await portal?.stop();
 });
 
-/** The invitation link of the newest mail to `to`, read from `portal outbox`. */
-async function invitationLink(to) {
+/** The newest mail to `to` in `portal outbox`, as printed. */
+async function newestMail(to) {
   const outbox = await portal.cli(['outbox', '--limit', '20']);
-  const mails = outbox.split(/^=+$/m);
-  const mail = mails.find((m) => m.includes(`To:      ${to}`) && m.includes('/accept-invitation#token='));
-  assert.ok(mail, `an invitation to ${to} in the outbox:\n${outbox}`);
-  const link = mail.match(/(https?:\/\/\S+\/accept-invitation#token=\S+)/)[1];
-  assert.ok(link.startsWith(portal.baseUrl), `the link uses the public URL: ${link}`);
-  return link;
+  const mail = outbox.split(/^=+$/m).find((m) => m.includes(`To:      ${to}`));
+  assert.ok(mail, `a mail to ${to} in the outbox:\n${outbox}`);
+  return mail;
+}
+
+/** The link to `page` (accept-invitation, reset-password) in the newest mail to `to`. */
+async function mailedLink(to, page) {
+  const mail = await newestMail(to);
+  const found = mail.match(new RegExp(`(https?://\\S+/${page}#token=\\S+)`));
+  assert.ok(found, `a ${page} link in the mail to ${to}:\n${mail}`);
+  assert.ok(found[1].startsWith(portal.baseUrl), `the link uses the public URL: ${found[1]}`);
+  return found[1];
+}
+
+async function invitationLink(to) {
+  return mailedLink(to, 'accept-invitation');
 }
 
 async function acceptInvitation(page, link, email, password) {
@@ -168,5 +178,45 @@ test(
     await after.goto(`${portal.baseUrl}/users`);
     await after.waitForURL((url) => url.pathname === '/signin');
     await after.close();
+  },
+);
+
+test(
+  'a forgotten password is reset by a mailed link; with self-service reset off, the mail says whom to ask',
+  { timeout: 90_000 },
+  async () => {
+    const email = 'analyst@northwind.example';
+    const page = await newPage(browser, portal.baseUrl);
+    await page.goto('/signin');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await eventually(async () => assert.match(await page.getByTestId('reset-requested').textContent(), /contact your Administrator/));
+
+    await page.goto(await mailedLink(email, 'reset-password'));
+    await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+    await page.getByLabel('Confirm password', { exact: true }).fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByTestId('reset-done').waitFor();
+    await signInToApi(portal.baseUrl, email, 'a brand new passphrase');
+
+    // The Administrator turns self-service reset off in the settings.
+    const admin = await newPage(browser, portal.baseUrl);
+    await admin.goto('/signin');
+    await admin.getByLabel('Email', { exact: true }).fill('admin@northwind.example');
+    await admin.getByLabel('Password', { exact: true }).fill(portal.password);
+    await admin.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await admin.waitForURL((url) => url.pathname === '/summary');
+    await admin.goto('/users/settings');
+    await admin.locator('#allow-password-reset').uncheck();
+    await eventually(async () => assert.equal(await admin.getByRole('status').textContent(), 'Saved.'));
+
+    await page.goto('/forgot-password');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByTestId('reset-requested').waitFor();
+    const mail = await newestMail(email);
+    assert.match(mail, /contact your Administrator/);
+    assert.doesNotMatch(mail, /#token=/);
   },
 );
