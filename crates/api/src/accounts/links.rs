@@ -342,7 +342,7 @@ pub async fn request_password_reset(
             link: None,
         }
     };
-    state.mailer.send(&state.db, mail).await?;
+    state.mailer.clone().send_detached(&state.db, mail).await?;
     audit::record(
         &state.db,
         publisher.publisher_id,

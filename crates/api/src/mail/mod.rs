@@ -104,8 +104,32 @@ impl Mailer {
     /// recorded on the outbox row and logged; the caller's action still stands, and the
     /// operator can read the mail from the outbox.
     pub async fn send<C: ConnectionTrait>(&self, db: &C, mail: Mail) -> Result<(), ApiError> {
+        let mail_id = self.queue(db, &mail).await?;
+        self.deliver(db, mail_id, &mail).await
+    }
+
+    /// Like [`Mailer::send`], but the SMTP conversation happens after the call returns,
+    /// so that the answer takes as long whether or not a mail went out (password reset
+    /// requests must not tell which addresses have accounts).
+    pub async fn send_detached(
+        self: std::sync::Arc<Self>,
+        db: &sea_orm::DatabaseConnection,
+        mail: Mail,
+    ) -> Result<(), ApiError> {
+        let mail_id = self.queue(db, &mail).await?;
+        if self.smtp.is_some() {
+            let db = db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = self.deliver(&db, mail_id, &mail).await {
+                    tracing::error!(error = %e, "recording a mail's delivery failed");
+                }
+            });
+        }
+        Ok(())
+    }
+
+    async fn queue<C: ConnectionTrait>(&self, db: &C, mail: &Mail) -> Result<Uuid, ApiError> {
         let mail_id = Uuid::now_v7();
-        let now = Utc::now();
         let status = if self.smtp.is_some() {
             "sending"
         } else {
@@ -119,16 +143,27 @@ impl Mailer {
             body: Set(mail.text()),
             status: Set(status.to_owned()),
             error: Set(None),
-            created_at: Set(now),
+            created_at: Set(Utc::now()),
             sent_at: Set(None),
         })
         .exec_without_returning(db)
         .await?;
-        let Some(smtp) = &self.smtp else {
+        if self.smtp.is_none() {
             tracing::info!(to = %mail.to, subject = %mail.subject, "mail kept in the outbox");
+        }
+        Ok(mail_id)
+    }
+
+    async fn deliver<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        mail_id: Uuid,
+        mail: &Mail,
+    ) -> Result<(), ApiError> {
+        let Some(smtp) = &self.smtp else {
             return Ok(());
         };
-        let result = match self.message(&mail) {
+        let result = match self.message(mail) {
             Ok(message) => smtp
                 .send(message)
                 .await
