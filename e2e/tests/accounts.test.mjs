@@ -133,6 +133,28 @@ test(
       });
       assert.equal(response.status, 403, path);
     }
+
+    // The Administrator grants Summary too; the User's next page shows it.
+    await admin.getByRole('link', { name: `Edit ${USER}` }).click();
+    await admin.getByTestId('edit-user-email').waitFor();
+    await admin.getByRole('checkbox', { name: 'Summary', exact: true }).check();
+    await admin.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => assert.match(await admin.getByRole('status').textContent(), /Saved/));
+    await user.reload();
+    await eventually(async () => assert.deepEqual(await reportTabs(user), ['Summary', 'Orders and Usage', 'Help']));
+
+    // Deleting the User ends their session: their next visit is the sign-in page.
+    await admin.getByRole('button', { name: 'Delete user' }).click();
+    await admin.getByRole('button', { name: `Yes, delete ${USER}` }).click();
+    await admin.waitForURL((url) => url.pathname === '/users');
+    await user.goto('/orders-usage');
+    await user.waitForURL((url) => url.pathname === '/signin');
+    const gone = await fetch(`${portal.baseUrl}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: USER, password: USER_PASSWORD }),
+    });
+    assert.equal(gone.status, 401);
   },
 );
 

@@ -111,6 +111,17 @@ pub async fn rotate<C: ConnectionTrait>(
         ttl_secs,
     )
     .await?;
+    // A sign-out or password change that ran between the checks above and the insert
+    // revoked the predecessor but could not see the successor: look again, so that no
+    // session outlives its revocation.
+    let revoked_meanwhile = refresh_tokens::Entity::find_by_id((publisher_id, row.token_sha256))
+        .one(db)
+        .await?
+        .is_none_or(|r| r.revoked_at.is_some());
+    if revoked_meanwhile {
+        revoke_family(db, publisher_id, row.family_id).await?;
+        return Ok(Rotation::Invalid);
+    }
     Ok(Rotation::Rotated(user, next))
 }
 
