@@ -211,6 +211,9 @@ struct Probe {
     /// Whether a path parameter names an object (B's, or nobody's).
     names_an_object: bool,
     sent_ids: Vec<String>,
+    /// The path with B's ids also in the optional query parameters whose names say
+    /// what they identify (`userId=...`), when there are any.
+    path_with_b_ids_in_query: Option<String>,
     content_type: Option<String>,
     body: Option<String>,
     bearer: bool,
@@ -222,6 +225,7 @@ fn probe(spec: &Value, method: &str, template: &str, op: &Value, b: &Bravo) -> P
     let id = op["operationId"].as_str().unwrap_or(template);
     let mut path = template.to_owned();
     let mut query = Vec::new();
+    let mut id_query = Vec::new();
     let mut names_an_object = false;
     let mut sent_ids = Vec::new();
     for param in op["parameters"].as_array().into_iter().flatten() {
@@ -268,12 +272,22 @@ fn probe(spec: &Value, method: &str, template: &str, op: &Value, b: &Bravo) -> P
                 };
                 query.push(format!("{name}={value}"));
             }
+            "query" => {
+                if let Some(b_id) = b.id_for(name) {
+                    sent_ids.push(b_id.clone());
+                    id_query.push(format!("{name}={b_id}"));
+                }
+            }
             _ => {}
         }
     }
     if !query.is_empty() {
         path = format!("{path}?{}", query.join("&"));
     }
+    let path_with_b_ids_in_query = (!id_query.is_empty()).then(|| {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{separator}{}", id_query.join("&"))
+    });
     let (content_type, body) = match op.get("requestBody") {
         None => (None, None),
         Some(request) => {
@@ -314,6 +328,7 @@ fn probe(spec: &Value, method: &str, template: &str, op: &Value, b: &Bravo) -> P
         path,
         names_an_object,
         sent_ids,
+        path_with_b_ids_in_query,
         content_type,
         body,
         bearer,
@@ -332,7 +347,14 @@ async fn call(app: &TestApp, p: &Probe, token: Option<&str>) -> (u16, String) {
     }
     let res = req.send().await.unwrap();
     let status = res.status().as_u16();
-    (status, res.text().await.unwrap())
+    let body = res.text().await.unwrap();
+    assert!(
+        status < 500,
+        "{} {} answered {status}: {body}",
+        p.method,
+        p.path
+    );
+    (status, body)
 }
 
 fn assert_nothing_of_b(b: &Bravo, p: &Probe, who: &str, body: &str) {
@@ -411,6 +433,26 @@ async fn every_operation_is_isolated(backend: Backend) {
                     "{name}: {} {} as A's Administrator answered {status}, not 403/404: {body}",
                     p.method,
                     p.path
+                );
+            }
+
+            if let Some(path) = &p.path_with_b_ids_in_query {
+                let with_ids = Probe {
+                    path: path.clone(),
+                    path_with_b_ids_in_query: None,
+                    sent_ids: p.sent_ids.clone(),
+                    method: p.method.clone(),
+                    content_type: p.content_type.clone(),
+                    body: p.body.clone(),
+                    access: p.access.clone(),
+                    ..p
+                };
+                let (_, body) = call(&app, &with_ids, Some(&admin)).await;
+                assert_nothing_of_b(
+                    &b,
+                    &with_ids,
+                    "A's Administrator, B's ids in the query",
+                    &body,
                 );
             }
 
