@@ -164,26 +164,44 @@ ensure_chromium() {
     fi
 }
 
-ensure_e2e_deps() {
-    say "e2e npm dependencies (npm ci in e2e/)"
+ensure_node() {
     # A machine with only the Rust toolchain gets Debian's Node.js (18 or newer works).
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         apt_install nodejs npm
     fi
     local node_major
     node_major="$(node -p 'process.versions.node.split(".")[0]')"
-    [ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: the e2e tests need 18 or newer"
-    # npm ci always wipes node_modules, so run it only when the installed playwright-core
-    # differs from the pinned one.
-    local want have
-    want="$(node -p 'require(process.argv[1]).devDependencies["playwright-core"]' "$REPO_ROOT/e2e/package.json")"
-    have="$(node -p 'try { require(process.argv[1]).version } catch { "" }' \
-        "$REPO_ROOT/e2e/node_modules/playwright-core/package.json")"
+    [ "$node_major" -ge 18 ] || die "Node.js $(node --version) is too old: 18 or newer is needed"
+}
+
+# Swagger UI for the API reference page (/api/docs), vendored from npm at build time so
+# the instance never loads it from a CDN.
+# `npm ci` in a folder, but only when its package-lock.json changed since the last install
+# there (npm ci always wipes node_modules, so running it every time would be slow).
+npm_ci_if_changed() {
+    local dir="$1" want have stamp="$1/node_modules/.installed-lock-sha256"
+    ensure_node
+    [ -f "$dir/package-lock.json" ] || die "$dir/package-lock.json is missing"
+    want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
     if [ "$have" = "$want" ]; then
-        ok "playwright-core ${have} installed"
+        ok "installed as locked (${dir#"$REPO_ROOT"/}/package-lock.json)"
     else
-        (cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund)
+        (cd "$dir" && npm ci --no-audit --no-fund)
+        printf '%s\n' "$want" >"$stamp"
     fi
+}
+
+# Swagger UI for the API reference page (/api/docs), vendored from npm at build time so
+# the instance never loads it from a CDN.
+ensure_apidocs_assets() {
+    say "API reference assets (npm ci in crates/api/apidocs/)"
+    npm_ci_if_changed "$REPO_ROOT/crates/api/apidocs"
+}
+
+ensure_e2e_deps() {
+    say "e2e npm dependencies (npm ci in e2e/)"
+    npm_ci_if_changed "$REPO_ROOT/e2e"
 }
 
 postgres_answers() {

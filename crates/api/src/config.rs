@@ -20,6 +20,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Folder of the built browser app (Trunk's `dist`).
     pub web_dir: PathBuf,
+    /// Folder of the vendored Swagger UI files served at `/api/docs` (npm's
+    /// `swagger-ui-dist`, installed by the run and test scripts).
+    pub apidocs_dir: PathBuf,
     /// Secret that signs access tokens. When absent, one is generated and kept in
     /// `data_dir/jwt-secret`; set it explicitly when several instances serve together.
     pub jwt_secret: Option<String>,
@@ -75,6 +78,8 @@ pub struct Config {
     pub sign_in_window_secs: u64,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Memory for cached aggregate report answers, in bytes.
+    pub report_cache_bytes: u64,
 }
 
 impl Default for Config {
@@ -85,6 +90,7 @@ impl Default for Config {
             database_url: "sqlite://./data/portal.db".to_owned(),
             data_dir: PathBuf::from("./data"),
             web_dir: PathBuf::from("crates/web/dist"),
+            apidocs_dir: PathBuf::from("crates/api/apidocs/node_modules/swagger-ui-dist"),
             jwt_secret: None,
             access_token_ttl_secs: 900,
             demo: true,
@@ -111,6 +117,7 @@ impl Default for Config {
             sign_in_failures_per_address: 50,
             sign_in_window_secs: 15 * 60,
             trust_forwarded_for: false,
+            report_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! data and the operator's command line. See ARCHITECTURE.md for the map.
 
 pub mod accounts;
+pub mod apidocs;
 pub mod auth;
 pub mod config;
 pub mod db;

@@ -11,15 +11,27 @@ use crate::error::ApiError;
 #[derive(Clone, Debug, Default)]
 pub struct QueryParams {
     values: BTreeMap<String, String>,
+    repeated: BTreeMap<String, Vec<String>>,
 }
+
+/// Parameters that may be given more than once (each occurrence is one value).
+pub const REPEATABLE: &[&str] = &["filter"];
 
 impl QueryParams {
     /// Parses `raw`, refusing names not in `allowed` and repeated names.
     pub fn parse(raw: &str, allowed: &[&str]) -> Result<Self, ApiError> {
         let mut values = BTreeMap::new();
+        let mut repeated: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut errors = Vec::new();
         for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
-            if !allowed.contains(&name.as_ref()) {
+            if allowed.contains(&name.as_ref()) && REPEATABLE.contains(&name.as_ref()) {
+                if !value.is_empty() {
+                    repeated
+                        .entry(name.to_string())
+                        .or_default()
+                        .push(value.to_string());
+                }
+            } else if !allowed.contains(&name.as_ref()) {
                 errors.push(FieldError {
                     field: name.to_string(),
                     line: None,
@@ -34,7 +46,7 @@ impl QueryParams {
             }
         }
         if errors.is_empty() {
-            return Ok(Self { values });
+            return Ok(Self { values, repeated });
         }
         let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         let code = if errors.iter().any(|e| e.reason == "unknown parameter") {
@@ -67,6 +79,30 @@ impl QueryParams {
             .get(name)
             .map(String::as_str)
             .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a repeatable parameter, in the order given.
+    pub fn all(&self, name: &str) -> &[String] {
+        self.repeated.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether `name` was given with a non-empty value.
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some() || !self.all(name).is_empty()
+    }
+
+    /// The value of `name` parsed with `FromStr`, naming the parameter when it fails.
+    pub fn parsed<T>(&self, name: &str) -> Result<Option<T>, ApiError>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.get(name)
+            .map(|v| {
+                v.parse::<T>()
+                    .map_err(|e| ApiError::invalid_parameter(name, e.to_string()))
+            })
+            .transpose()
     }
 
     /// The month in `name` (`YYYY-MM`), if given.

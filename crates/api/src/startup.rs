@@ -14,7 +14,7 @@ use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::demo::{DemoAccount, DemoSpec};
 use crate::state::AppState;
-use crate::{db, demo, error, openapi, routes, telemetry, users, webapp};
+use crate::{apidocs, db, demo, error, openapi, routes, telemetry, users, webapp};
 
 /// Connects to the database (migrating it) and loads the token keys.
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
@@ -34,10 +34,16 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     })?;
     let operator_token = operator_token(&config)?;
     let mailer = crate::mail::Mailer::from_config(&config).context("setting up mail")?;
+    let report_secret = crate::config::kept_secret(&config.data_dir, "report-secret", 32, "", 32)
+        .with_context(|| {
+        format!("keeping the report secret in {}", config.data_dir.display())
+    })?;
     Ok(AppState {
         mailer: Arc::new(mailer),
         db,
         tokens: Arc::new(tokens),
+        report_keys: crate::reports::keys::ReportKeys::from_secret(&report_secret),
+        report_cache: crate::reports::cache::ReportCache::new(config.report_cache_bytes),
         operator_token_sha256: Sha256::digest(operator_token.as_bytes()).into(),
         config: Arc::new(config),
     })
@@ -107,9 +113,11 @@ impl Application {
         let port = listener.local_addr()?.port();
         let spec = web::Data::new(OpenApiJson(openapi::spec_json()));
         let web_dir = state.config.web_dir.clone();
+        let apidocs_dir = state.config.apidocs_dir.clone();
         let data = web::Data::new(state);
         let server = HttpServer::new(move || {
             let web_dir = web_dir.clone();
+            let apidocs_dir = apidocs_dir.clone();
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .openapi(openapi::base())
@@ -125,6 +133,7 @@ impl Application {
                 .configure(routes::documented)
                 .split_for_parts();
             app.service(web::resource("/openapi.json").route(web::get().to(serve_spec)))
+                .configure(move |cfg| apidocs::configure(cfg, apidocs_dir))
                 .service(web::scope("/api").default_service(web::to(routes::api_not_found)))
                 .configure(move |cfg| webapp::configure(cfg, web_dir))
                 .wrap(

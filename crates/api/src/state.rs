@@ -17,6 +17,10 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// The configuration the instance runs with.
     pub config: Arc<Config>,
+    /// Aggregate report answers, keyed by the publisher's data freshness.
+    pub report_cache: crate::reports::cache::ReportCache,
+    /// Keys of BYOL subscription hashes and grid cursors.
+    pub report_keys: crate::reports::keys::ReportKeys,
     /// SHA-256 of the operator's token (the token itself is not kept in memory).
     pub operator_token_sha256: [u8; 32],
     /// Sends mail (SMTP when configured) and keeps the outbox.

@@ -13,9 +13,9 @@ use crate::components::layout::{Shell, set_page_title};
 use crate::features::accounts::{
     AcceptInvitationPage, ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage,
 };
-use crate::features::placeholders::{
-    CustomerPage, HelpPage, LicensesPage, NotFoundPage, OrdersUsagePage,
-};
+use crate::features::customer::CustomerPage;
+use crate::features::orders_usage::OrdersUsagePage;
+use crate::features::placeholders::{HelpPage, LicensesPage, NotFoundPage};
 use crate::features::signin::{SignInPage, sign_in_path_returning_to};
 use crate::features::summary::SummaryPage;
 use crate::features::users::{

@@ -4,7 +4,7 @@
 //! A batch with any bad row is refused whole; the refusal lists each bad row (line,
 //! column, reason), the first [`MAX_REPORTED`] of them, and how many there were.
 
-mod convert;
+pub mod convert;
 pub mod handlers;
 
 use std::str::FromStr;

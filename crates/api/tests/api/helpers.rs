@@ -93,6 +93,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
         database_url: fresh_database(backend, dir.path()).await,
         data_dir: dir.path().to_path_buf(),
         web_dir: dir.path().join("no-web-build"),
+        // Installed by `npm ci` in crates/api/apidocs (scripts/test does it).
+        apidocs_dir: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("apidocs/node_modules/swagger-ui-dist"),
         demo: false,
         operator_token: Some(OPERATOR_TOKEN.to_owned()),
         ingest_max_bytes: 1024 * 1024,

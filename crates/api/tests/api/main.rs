@@ -10,5 +10,6 @@ mod ingest;
 mod isolation;
 mod mail;
 mod openapi;
+mod reports;
 mod store;
 mod summary;

@@ -48,3 +48,54 @@ async fn the_instance_serves_the_committed_spec() {
     assert_eq!(served.status(), 200);
     assert_eq!(served.text().await.unwrap(), api::openapi::spec_json());
 }
+
+/// The API reference page is Swagger UI over the instance's own spec, from the vendored
+/// files only, under a policy that allows no other origin.
+#[tokio::test]
+async fn the_api_reference_page_is_served_from_local_assets() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let res = app.client.get(app.url("/api/docs")).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        200,
+        "run `npm ci` in crates/api/apidocs (scripts/test does) to vendor Swagger UI"
+    );
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("default-src 'self'") && policy.contains("script-src 'self'"));
+    let page = res.text().await.unwrap();
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no remote assets"
+    );
+    let init = app
+        .client
+        .get(app.url("/api/docs/init.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(init.text().await.unwrap().contains("/api/v1/openapi.json"));
+    for asset in ["swagger-ui-bundle.js", "swagger-ui.css"] {
+        assert!(page.contains(&format!("/api/docs/assets/{asset}")));
+        let res = app
+            .client
+            .get(app.url(&format!("/api/docs/assets/{asset}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{asset}");
+        assert!(
+            res.bytes().await.unwrap().len() > 10_000,
+            "{asset} is the real file"
+        );
+    }
+    let res = app
+        .client
+        .get(app.url("/api/docs/assets/package.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "only the page's own assets are served");
+}

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Month;
 use crate::dictionary::{Channel, OfferType};
+use crate::reports::activity::CategoryValue;
+use crate::reports::payouts::PayoutMonth;
 
 /// The filters a summary was computed with, echoed back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +53,7 @@ pub struct OfferTypeCount {
 }
 
 /// The Summary report for three months from a start month.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SummaryReport {
@@ -65,6 +67,17 @@ pub struct SummaryReport {
     pub new_orders_by_channel: Vec<ChannelCount>,
     /// New orders of the period by offer type, every offer type listed.
     pub new_orders_by_offer_type: Vec<OfferTypeCount>,
+    /// The five markets with the most new orders in the period (key: country code).
+    pub top_markets: Vec<CategoryValue>,
+    /// The five offers with the most new orders in the period (key: offer ID).
+    pub top_offers: Vec<CategoryValue>,
+    /// The five customers with the most new orders in the period (key: customer ID;
+    /// the label is masked without the Customers permission).
+    pub top_customers: Vec<CategoryValue>,
+    /// Earnings of paid offers per month of the period; absent when the publisher has
+    /// only BYOL, free or first-party offers, or the caller lacks the Payouts permission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payout_trend: Option<Vec<PayoutMonth>>,
 }
 
 impl SummaryReport {

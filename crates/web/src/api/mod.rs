@@ -9,6 +9,12 @@
 //! access token, the client asks for a new one once (`POST /auth/refresh`, with the
 //! HttpOnly refresh cookie) and repeats the request; if that fails, the session ends.
 
+mod reports;
+
+pub use reports::{
+    ActivityQuery, Area, CustomerQuery, DownloadFormat, GridQuery, SlicerChoice, TrendQuery,
+};
+
 use std::rc::Rc;
 
 use futures_util::future::LocalBoxFuture;
@@ -72,7 +78,6 @@ impl Call {
     }
 
     /// Adds these query pairs, in order.
-    #[allow(dead_code)]
     fn pairs(mut self, pairs: &[(String, String)]) -> Self {
         self.query.extend(pairs.iter().cloned());
         self
@@ -284,6 +289,45 @@ impl Client {
         self.json(call).await
     }
 
+    /// A GET of `path` with these query pairs, read as JSON.
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        pairs: &[(String, String)],
+    ) -> Result<T, Problem> {
+        self.json(Call::get(path).pairs(pairs)).await
+    }
+
+    /// A GET of `path` with these query pairs whose body is a file: the browser saves
+    /// it under the server's file name. A plain link cannot carry the bearer token, so
+    /// the file is fetched here and handed to the browser through an object URL.
+    async fn get_file(
+        &self,
+        path: &str,
+        pairs: &[(String, String)],
+        fallback_name: &str,
+    ) -> Result<(), Problem> {
+        let response = self.send(Call::get(path).pairs(pairs)).await?;
+        let name = response
+            .headers()
+            .get("content-disposition")
+            .and_then(|v| file_name_of(&v))
+            .unwrap_or_else(|| fallback_name.to_owned());
+        let media_type = response
+            .headers()
+            .get("content-type")
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let bytes = response.binary().await.map_err(|e| {
+            Problem::new(
+                ErrorCode::Unavailable,
+                format!("The download was interrupted ({e}). Try again."),
+            )
+        })?;
+        save_file(&bytes, &name, &media_type).map_err(|detail| {
+            client_problem(format!("The browser could not save the file: {detail}"))
+        })
+    }
+
     async fn json<T: DeserializeOwned>(&self, call: impl IntoCall) -> Result<T, Problem> {
         read_json(self.send(call.into_call()?).await?).await
     }
@@ -415,6 +459,50 @@ fn code_for_status(status: u16) -> ErrorCode {
         502..=504 => ErrorCode::Unavailable,
         _ => ErrorCode::Internal,
     }
+}
+
+/// The file name of a `Content-Disposition: attachment; filename="..."` header.
+fn file_name_of(header: &str) -> Option<String> {
+    let (_, rest) = header.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// Hands `bytes` to the browser as a download named `name`.
+fn save_file(bytes: &[u8], name: &str, media_type: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+
+    let describe = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(media_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(describe)?;
+    let href = web_sys::Url::create_object_url_with_blob(&blob).map_err(describe)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(|_| "not an anchor".to_owned())?;
+    anchor.set_href(&href);
+    anchor.set_download(name);
+    anchor.set_hidden(true);
+    let body = document.body().ok_or("no body")?;
+    body.append_child(&anchor).map_err(describe)?;
+    anchor.click();
+    let _ = body.remove_child(&anchor);
+    // The click has started the download; the URL is released once the browser has
+    // surely read the blob.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&href);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Ok(())
 }
 
 /// A problem raised in the browser before anything reached the server.

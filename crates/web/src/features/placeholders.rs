@@ -19,28 +19,6 @@ fn ComingSoon(title: &'static str, what: &'static str) -> impl IntoView {
     }
 }
 
-/// `/orders-usage`.
-#[component]
-pub fn OrdersUsagePage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Orders and Usage"
-            what="Orders and usage with slicers, monthly and trend views and a downloadable detail grid will appear here."
-        />
-    }
-}
-
-/// `/customer`.
-#[component]
-pub fn CustomerPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Customer"
-            what="Your customers, their subscriptions, orders and usage will appear here."
-        />
-    }
-}
-
 /// `/licenses`.
 #[component]
 pub fn LicensesPage() -> impl IntoView {

@@ -27,7 +27,7 @@ async fn create<E: EntityTrait>(manager: &SchemaManager<'_>, entity: E) -> Resul
 }
 
 /// An index whose first column is the publisher key, as every index of publisher data is.
-async fn index(
+pub(super) async fn index(
     manager: &SchemaManager<'_>,
     table: &str,
     columns: &[&str],

@@ -1,6 +1,6 @@
 //! `GET /api/v1/reports/summary`.
 
-use actix_web::{HttpRequest, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use shared::Month;
 use shared::auth::Permission;
@@ -24,8 +24,9 @@ pub struct SummaryParams {
     start: Option<Month>,
 }
 
-/// The Summary: new orders over three months from a start month, by month, channel and
-/// offer type.
+/// The Summary: new orders over three months from a start month by month, channel and
+/// offer type; the top 5 markets, offers and customers; and the payout trend of paid
+/// offers.
 ///
 /// Reads the orders rollup of the caller's publisher. Needs the Summary permission.
 #[utoipa::path(
@@ -34,6 +35,7 @@ pub struct SummaryParams {
     params(SummaryParams),
     responses(
         (status = 200, description = "The Summary", body = SummaryReport),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 400, description = "Unknown parameter or malformed month", body = shared::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = shared::Problem, content_type = "application/problem+json"),
         (status = 403, description = "No Summary permission", body = shared::Problem, content_type = "application/problem+json"),
@@ -45,11 +47,14 @@ pub async fn get_summary(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-) -> Result<web::Json<SummaryReport>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Summary)?;
     let params = QueryParams::parse(req.query_string(), &["start"])?;
     let start = params.month("start")?;
-    Ok(web::Json(
-        query::summary(&state.db, caller.publisher_id, start).await?,
-    ))
+    state
+        .report_cache
+        .answer(&state.db, &caller, &req, || {
+            query::summary(&state.db, caller.publisher_id, start, &caller.permissions)
+        })
+        .await
 }

@@ -1,0 +1,5 @@
+//! The Orders and Usage page's reports: slicer options, monthly view, trend view and
+//! detail grid, one shape for both.
+
+pub mod handlers;
+pub mod query;

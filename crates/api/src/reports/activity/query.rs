@@ -1,0 +1,548 @@
+//! The Orders and Usage reports from their rollups: one scan of the period's rollup
+//! rows, aggregated here into every panel.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use shared::Month;
+use shared::dictionary::{
+    AzureLicenseType, Channel, MarketplaceLicenseType, OfferType, PreviewStatus, country_name,
+};
+use shared::reports::activity::{
+    ActivityFilters, ActivityMonthly, ActivityTrend, ActivityUnit, CategoryValue, ChannelRow,
+    MeteredMonth, SubjectArea, TopN, TrendArea, TrendFilters, TrendSeries, UsageMeasure,
+};
+use shared::reports::slicers::{SlicerOption, SlicerOptions, Slicers};
+use shared::reports::units;
+
+use crate::db::entities::offers;
+use crate::error::ApiError;
+use crate::reports::filters::{Period, SlicerColumns, slicer_condition};
+
+/// Which report of the Orders and Usage page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    /// New orders.
+    Orders,
+    /// Usage hours, by the given measure.
+    Usage(UsageMeasure),
+}
+
+impl Activity {
+    fn table(self) -> &'static str {
+        match self {
+            Activity::Orders => "rollup_orders",
+            Activity::Usage(_) => "rollup_usage",
+        }
+    }
+
+    fn measure_sql(self) -> &'static str {
+        match self {
+            Activity::Orders => "CAST(SUM(new_orders) AS BIGINT)",
+            Activity::Usage(UsageMeasure::Normalized) => "CAST(SUM(normalized_usage) AS BIGINT)",
+            Activity::Usage(UsageMeasure::Raw) => "CAST(SUM(raw_usage) AS BIGINT)",
+        }
+    }
+
+    fn unit(self) -> ActivityUnit {
+        match self {
+            Activity::Orders => ActivityUnit::Orders,
+            Activity::Usage(_) => ActivityUnit::Hours,
+        }
+    }
+
+    /// A stored measure as the report's value: orders as they are, usage from
+    /// ten-thousandths of an hour to hours.
+    fn value(self, stored: i64) -> f64 {
+        match self {
+            Activity::Orders => stored as f64,
+            Activity::Usage(_) => units(stored),
+        }
+    }
+
+    fn filters(self, period: Period, slicers: &Slicers) -> ActivityFilters {
+        ActivityFilters {
+            start: period.start,
+            end: period.end,
+            measure: match self {
+                Activity::Orders => None,
+                Activity::Usage(m) => Some(m),
+            },
+            slicers: slicers.clone(),
+        }
+    }
+}
+
+/// One aggregated rollup row: the period's measure for one combination of slicers.
+#[derive(Clone, Debug)]
+struct Fact {
+    month: Month,
+    offer_id: String,
+    offer_type: String,
+    azure_license_type: String,
+    marketplace_license_type: String,
+    market: String,
+    preview: bool,
+    /// Orders, or ten-thousandths of an hour.
+    value: i64,
+}
+
+impl Fact {
+    fn key(&self, area: SubjectArea) -> Result<String, ApiError> {
+        Ok(match area {
+            SubjectArea::Channel => channel_of(&self.azure_license_type)?.name().to_owned(),
+            SubjectArea::Market => self.market.clone(),
+            SubjectArea::OfferType => self.offer_type.clone(),
+            SubjectArea::Offer => self.offer_id.clone(),
+            SubjectArea::AzureLicenseType => self.azure_license_type.clone(),
+            SubjectArea::MarketplaceLicenseType => self.marketplace_license_type.clone(),
+            SubjectArea::PreviewStatus => PreviewStatus::of(self.preview).name().to_owned(),
+        })
+    }
+}
+
+fn channel_of(azure_license_type: &str) -> Result<Channel, ApiError> {
+    AzureLicenseType::from_name(azure_license_type)
+        .map(AzureLicenseType::channel)
+        .ok_or_else(|| {
+            ApiError::internal(format!(
+                "unknown Azure license type '{azure_license_type}' in a rollup"
+            ))
+        })
+}
+
+fn base_query(
+    activity: Activity,
+    publisher_id: i64,
+    period: Period,
+    slicers: &Slicers,
+) -> SelectStatement {
+    let (first, last) = period.month_starts();
+    let mut q = Query::select();
+    q.from(Alias::new(activity.table()))
+        .and_where(Expr::col(Alias::new("publisher_id")).eq(publisher_id))
+        .and_where(Expr::col(Alias::new("month")).between(first, last))
+        .cond_where(slicer_condition(slicers, &SlicerColumns::ALL));
+    if let Activity::Usage(_) = activity {
+        q.and_where(Expr::col(Alias::new("usage_type")).ne("Metered"));
+    }
+    q
+}
+
+async fn facts<C: ConnectionTrait>(
+    db: &C,
+    activity: Activity,
+    publisher_id: i64,
+    period: Period,
+    slicers: &Slicers,
+) -> Result<Vec<Fact>, ApiError> {
+    const DIMENSIONS: [&str; 7] = [
+        "month",
+        "offer_id",
+        "offer_type",
+        "azure_license_type",
+        "marketplace_license_type",
+        "customer_country",
+        "is_preview_sku",
+    ];
+    let mut q = base_query(activity, publisher_id, period, slicers);
+    for d in DIMENSIONS {
+        q.column(Alias::new(d)).group_by_col(Alias::new(d));
+    }
+    q.expr(Expr::cust(activity.measure_sql()));
+    let rows = db.query_all(&q).await?;
+    rows.into_iter()
+        .map(|r| {
+            let month: NaiveDate = r.try_get_by_index(0)?;
+            Ok(Fact {
+                month: Month::of(month),
+                offer_id: r.try_get_by_index(1)?,
+                offer_type: r.try_get_by_index(2)?,
+                azure_license_type: r.try_get_by_index(3)?,
+                marketplace_license_type: r.try_get_by_index(4)?,
+                market: r.try_get_by_index(5)?,
+                preview: r.try_get_by_index(6)?,
+                value: r.try_get_by_index::<Option<i64>>(7)?.unwrap_or(0),
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(ApiError::from)
+}
+
+/// Labels of the categories of a subject area.
+struct Labels {
+    offers: HashMap<String, String>,
+}
+
+impl Labels {
+    async fn load<C: ConnectionTrait>(db: &C, publisher_id: i64) -> Result<Self, ApiError> {
+        let offers = offers::Entity::find()
+            .filter(offers::Column::PublisherId.eq(publisher_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.offer_id, o.offer_name))
+            .collect();
+        Ok(Labels { offers })
+    }
+
+    fn label(&self, area: SubjectArea, key: &str) -> String {
+        match area {
+            SubjectArea::Market => country_name(key).unwrap_or(key).to_owned(),
+            SubjectArea::Offer => self
+                .offers
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| key.to_owned()),
+            _ => key.to_owned(),
+        }
+    }
+}
+
+/// Categories of one subject area with per-month values, largest total first (ties by
+/// key), cut to the top N with the rest summed into "Other".
+fn ranked(
+    facts: &[Fact],
+    area: SubjectArea,
+    months: &[Month],
+    top: TopN,
+) -> Result<Vec<(String, bool, Vec<i64>)>, ApiError> {
+    let index: HashMap<Month, usize> = months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+    let mut by_key: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for f in facts {
+        let Some(&i) = index.get(&f.month) else {
+            continue;
+        };
+        by_key
+            .entry(f.key(area)?)
+            .or_insert_with(|| vec![0; months.len()])[i] += f.value;
+    }
+    let mut rows: Vec<(String, Vec<i64>)> = by_key.into_iter().collect();
+    rows.sort_by(|a, b| {
+        let ta: i64 = a.1.iter().sum();
+        let tb: i64 = b.1.iter().sum();
+        tb.cmp(&ta).then_with(|| a.0.cmp(&b.0))
+    });
+    let limit = top.limit().unwrap_or(usize::MAX);
+    let mut out: Vec<(String, bool, Vec<i64>)> = Vec::new();
+    let mut other: Option<Vec<i64>> = None;
+    for (i, (key, values)) in rows.into_iter().enumerate() {
+        if i < limit {
+            out.push((key, false, values));
+        } else {
+            let acc = other.get_or_insert_with(|| vec![0; months.len()]);
+            for (a, v) in acc.iter_mut().zip(values) {
+                *a += v;
+            }
+        }
+    }
+    if let Some(values) = other {
+        out.push(("Other".to_owned(), true, values));
+    }
+    Ok(out)
+}
+
+/// Every category of an enumeration-valued subject area, in dictionary order, zeros kept
+/// out (a chart of the types present).
+fn categories(
+    activity: Activity,
+    labels: &Labels,
+    area: SubjectArea,
+    ranked: Vec<(String, bool, Vec<i64>)>,
+) -> Vec<CategoryValue> {
+    ranked
+        .into_iter()
+        .map(|(key, other, values)| CategoryValue {
+            label: if other {
+                "Other".to_owned()
+            } else {
+                labels.label(area, &key)
+            },
+            key,
+            other,
+            value: activity.value(values.iter().sum()),
+        })
+        .collect()
+}
+
+fn in_dictionary_order(mut values: Vec<CategoryValue>, order: &[&str]) -> Vec<CategoryValue> {
+    values.sort_by_key(|c| order.iter().position(|o| *o == c.key).unwrap_or(usize::MAX));
+    values
+}
+
+/// Panel B: the monthly view.
+pub async fn monthly<C: ConnectionTrait>(
+    db: &C,
+    activity: Activity,
+    publisher_id: i64,
+    period: Period,
+    slicers: &Slicers,
+    data_as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<ActivityMonthly, ApiError> {
+    let facts = facts(db, activity, publisher_id, period, slicers).await?;
+    let labels = Labels::load(db, publisher_id).await?;
+    let months = period.months();
+
+    let channels = ranked(&facts, SubjectArea::Channel, &months, TopN::All)?;
+    let by_channel = Channel::ALL
+        .iter()
+        .map(|channel| {
+            let values = channels
+                .iter()
+                .find(|(k, _, _)| k == channel.name())
+                .map(|(_, _, v)| v.clone())
+                .unwrap_or_else(|| vec![0; months.len()]);
+            ChannelRow {
+                channel: *channel,
+                total: activity.value(values.iter().sum()),
+                months: values.into_iter().map(|v| activity.value(v)).collect(),
+            }
+        })
+        .collect();
+    let month_totals_stored = month_totals(&facts, &months);
+    let alt_order: Vec<&str> = AzureLicenseType::ALL.iter().map(|v| v.name()).collect();
+    let mlt_order: Vec<&str> = MarketplaceLicenseType::ALL
+        .iter()
+        .map(|v| v.name())
+        .collect();
+
+    let metered = match activity {
+        Activity::Orders => None,
+        Activity::Usage(_) => Some(metered(db, publisher_id, period, slicers).await?),
+    };
+
+    Ok(ActivityMonthly {
+        filters: activity.filters(period, slicers),
+        data_as_of,
+        unit: activity.unit(),
+        total: activity.value(month_totals_stored.iter().sum()),
+        month_totals: month_totals_stored
+            .iter()
+            .map(|v| activity.value(*v))
+            .collect(),
+        months,
+        by_channel,
+        top_markets: categories(
+            activity,
+            &labels,
+            SubjectArea::Market,
+            ranked(&facts, SubjectArea::Market, &period.months(), TopN::Top(10))?,
+        ),
+        top_offer_types: categories(
+            activity,
+            &labels,
+            SubjectArea::OfferType,
+            ranked(
+                &facts,
+                SubjectArea::OfferType,
+                &period.months(),
+                TopN::Top(10),
+            )?,
+        ),
+        by_azure_license_type: in_dictionary_order(
+            categories(
+                activity,
+                &labels,
+                SubjectArea::AzureLicenseType,
+                ranked(
+                    &facts,
+                    SubjectArea::AzureLicenseType,
+                    &period.months(),
+                    TopN::All,
+                )?,
+            ),
+            &alt_order,
+        ),
+        by_marketplace_license_type: in_dictionary_order(
+            categories(
+                activity,
+                &labels,
+                SubjectArea::MarketplaceLicenseType,
+                ranked(
+                    &facts,
+                    SubjectArea::MarketplaceLicenseType,
+                    &period.months(),
+                    TopN::All,
+                )?,
+            ),
+            &mlt_order,
+        ),
+        metered,
+    })
+}
+
+fn month_totals(facts: &[Fact], months: &[Month]) -> Vec<i64> {
+    months
+        .iter()
+        .map(|m| {
+            facts
+                .iter()
+                .filter(|f| f.month == *m)
+                .map(|f| f.value)
+                .sum()
+        })
+        .collect()
+}
+
+async fn metered<C: ConnectionTrait>(
+    db: &C,
+    publisher_id: i64,
+    period: Period,
+    slicers: &Slicers,
+) -> Result<Vec<MeteredMonth>, ApiError> {
+    let (first, last) = period.month_starts();
+    let mut q = Query::select();
+    q.from(Alias::new("rollup_usage"))
+        .column(Alias::new("month"))
+        .expr(Expr::cust("CAST(SUM(metered_usage) AS BIGINT)"))
+        .and_where(Expr::col(Alias::new("publisher_id")).eq(publisher_id))
+        .and_where(Expr::col(Alias::new("month")).between(first, last))
+        .and_where(Expr::col(Alias::new("usage_type")).eq("Metered"))
+        .cond_where(slicer_condition(slicers, &SlicerColumns::ALL))
+        .group_by_col(Alias::new("month"));
+    let mut by_month: BTreeMap<Month, i64> = period.months().into_iter().map(|m| (m, 0)).collect();
+    for r in db.query_all(&q).await? {
+        let month: NaiveDate = r.try_get_by_index(0)?;
+        let value: Option<i64> = r.try_get_by_index(1)?;
+        *by_month.entry(Month::of(month)).or_default() += value.unwrap_or(0);
+    }
+    Ok(by_month
+        .into_iter()
+        .map(|(month, v)| MeteredMonth {
+            month,
+            metered_usage: units(v),
+        })
+        .collect())
+}
+
+/// Panel C: the trend view for the asked subject areas.
+#[allow(clippy::too_many_arguments)]
+pub async fn trend<C: ConnectionTrait>(
+    db: &C,
+    activity: Activity,
+    publisher_id: i64,
+    period: Period,
+    slicers: &Slicers,
+    subjects: &[SubjectArea],
+    top: TopN,
+    data_as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<ActivityTrend, ApiError> {
+    let facts = facts(db, activity, publisher_id, period, slicers).await?;
+    let labels = Labels::load(db, publisher_id).await?;
+    let months = period.months();
+    let mut areas = Vec::with_capacity(subjects.len());
+    for area in subjects {
+        let series = ranked(&facts, *area, &months, top)?
+            .into_iter()
+            .map(|(key, other, values)| TrendSeries {
+                label: if other {
+                    "Other".to_owned()
+                } else {
+                    labels.label(*area, &key)
+                },
+                key,
+                other,
+                total: activity.value(values.iter().sum()),
+                months: values.into_iter().map(|v| activity.value(v)).collect(),
+            })
+            .collect();
+        areas.push(TrendArea {
+            subject: *area,
+            label: area.label().to_owned(),
+            series,
+        });
+    }
+    Ok(ActivityTrend {
+        filters: TrendFilters {
+            activity: activity.filters(period, slicers),
+            subject: subjects.to_vec(),
+            top: top.to_string(),
+        },
+        data_as_of,
+        unit: activity.unit(),
+        month_totals: month_totals(&facts, &months)
+            .into_iter()
+            .map(|v| activity.value(v))
+            .collect(),
+        months,
+        areas,
+    })
+}
+
+/// Panel A's options: the slicer values present in the period (before slicing).
+pub async fn options<C: ConnectionTrait>(
+    db: &C,
+    activity: Activity,
+    publisher_id: i64,
+    period: Period,
+    data_as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<SlicerOptions, ApiError> {
+    let mut q = base_query(activity, publisher_id, period, &Slicers::default());
+    for d in [
+        "azure_license_type",
+        "marketplace_license_type",
+        "customer_country",
+        "offer_type",
+        "is_preview_sku",
+    ] {
+        q.column(Alias::new(d)).group_by_col(Alias::new(d));
+    }
+    let mut alt = Vec::new();
+    let mut mlt = Vec::new();
+    let mut markets = Vec::new();
+    let mut offer_types = Vec::new();
+    let mut previews = Vec::new();
+    for r in db.query_all(&q).await? {
+        alt.push(r.try_get_by_index::<String>(0)?);
+        mlt.push(r.try_get_by_index::<String>(1)?);
+        markets.push(r.try_get_by_index::<String>(2)?);
+        offer_types.push(r.try_get_by_index::<String>(3)?);
+        previews.push(PreviewStatus::of(r.try_get_by_index::<bool>(4)?));
+    }
+    fn present<T: Copy>(
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+        seen: &[String],
+    ) -> Vec<SlicerOption> {
+        all.iter()
+            .filter(|v| seen.iter().any(|s| s == name(**v)))
+            .map(|v| SlicerOption {
+                value: name(*v).to_owned(),
+                label: name(*v).to_owned(),
+            })
+            .collect()
+    }
+    markets.sort();
+    markets.dedup();
+    let mut market: Vec<SlicerOption> = markets
+        .into_iter()
+        .map(|code| SlicerOption {
+            label: country_name(&code).unwrap_or(&code).to_owned(),
+            value: code,
+        })
+        .collect();
+    market.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(SlicerOptions {
+        start: period.start,
+        end: period.end,
+        data_as_of,
+        azure_license_type: present(AzureLicenseType::ALL, AzureLicenseType::name, &alt),
+        marketplace_license_type: present(
+            MarketplaceLicenseType::ALL,
+            MarketplaceLicenseType::name,
+            &mlt,
+        ),
+        market,
+        offer_type: present(OfferType::ALL, OfferType::name, &offer_types),
+        preview_status: PreviewStatus::ALL
+            .iter()
+            .filter(|p| previews.contains(p))
+            .map(|p| SlicerOption {
+                value: p.name().to_owned(),
+                label: p.name().to_owned(),
+            })
+            .collect(),
+    })
+}

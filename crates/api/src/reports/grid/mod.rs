@@ -1,0 +1,776 @@
+//! Detail grids of every dataset: column filters, sort on any column, keyset paging by
+//! an opaque cursor, personal-data masking, BYOL subscription hashing, and the streamed
+//! CSV and Excel downloads of the whole filtered result.
+//!
+//! One engine serves every dataset; a [`GridSpec`] says what differs (table, key,
+//! period column, slicers, default sort).
+
+pub mod cursor;
+pub mod export;
+pub mod spec;
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{
+    Alias, BinOper, ColumnType as SqlType, Condition, Expr, ExprTrait, Func, LikeExpr, Order,
+    Query, SelectStatement, Value,
+};
+use sea_orm::{ConnectionTrait, QueryResult};
+use shared::auth::Permission;
+use shared::dictionary::{ColumnType, MarketplaceLicenseType};
+use shared::reports::grid::{
+    Cell, DEFAULT_PAGE_SIZE, FilterOp, GridFilters, GridRow, MASKED, MAX_PAGE_SIZE,
+};
+use shared::reports::slicers::Slicers;
+use shared::reports::{decimal_string, units};
+use shared::{ErrorCode, FieldError, Month, Problem};
+
+use crate::error::ApiError;
+use crate::ingest::convert;
+use crate::query::QueryParams;
+use crate::reports::filters::{self, Period, slicer_condition};
+use crate::reports::keys::ReportKeys;
+pub use spec::{GridColumn, GridSpec, PeriodKind};
+
+/// The query parameters every grid takes besides its period and slicers.
+pub const GRID_PARAMETERS: &[&str] = &["filter", "sort", "pageSize", "cursor", "total", "format"];
+
+/// What a grid request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One page as JSON.
+    Json,
+    /// Every matching row as CSV.
+    Csv,
+    /// Every matching row as an Excel workbook.
+    Xlsx,
+}
+
+/// The media type of Excel workbooks.
+pub const XLSX_MEDIA_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The period a grid covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Months (Orders, Usage, Payouts).
+    Months(Period),
+    /// A span of days (Customers).
+    Days(NaiveDate, NaiveDate),
+    /// Everything (a customer's own rows).
+    All,
+}
+
+/// One parsed column filter.
+#[derive(Clone, Debug)]
+struct Filter {
+    column: &'static GridColumn,
+    op: FilterOp,
+    values: Vec<Value>,
+    canonical: String,
+}
+
+/// A fully checked grid request.
+#[derive(Clone, Debug)]
+pub struct GridRequest {
+    /// The grid.
+    pub spec: &'static GridSpec,
+    /// The caller's publisher.
+    pub publisher_id: i64,
+    /// The period.
+    pub scope: Scope,
+    /// The slicers.
+    pub slicers: Slicers,
+    filters: Vec<Filter>,
+    /// Extra conditions the server adds (a customer's own rows).
+    fixed: Vec<(&'static str, String)>,
+    sort: &'static GridColumn,
+    descending: bool,
+    /// Rows per page.
+    pub page_size: u32,
+    after: Option<Vec<Value>>,
+    /// Whether the total count was asked for.
+    pub want_total: bool,
+    /// JSON page, CSV or Excel.
+    pub format: Format,
+    /// Whether personal data is masked for the caller.
+    pub masked: bool,
+    keys: ReportKeys,
+}
+
+fn problem(field: &str, reason: String) -> ApiError {
+    ApiError::Client(Box::new(
+        Problem::new(
+            ErrorCode::InvalidParameter,
+            format!("Parameter '{field}': {reason}"),
+        )
+        .with_errors(vec![FieldError {
+            field: field.to_owned(),
+            line: None,
+            reason,
+        }]),
+    ))
+}
+
+/// Parses and checks a grid request. `accept` is the request's `Accept` header, which
+/// selects a download when `format` is absent.
+#[allow(clippy::too_many_arguments)]
+pub fn parse(
+    spec: &'static GridSpec,
+    publisher_id: i64,
+    scope: Scope,
+    params: &QueryParams,
+    accept: Option<&str>,
+    permissions: &[Permission],
+    keys: &ReportKeys,
+) -> Result<GridRequest, ApiError> {
+    let masked = !permissions.contains(&Permission::Customers);
+    let slicers = filters::slicers(params)?;
+    let columns = spec.columns();
+
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    for raw in params.all("filter") {
+        match parse_filter(columns, raw, masked) {
+            Ok(f) => parsed.push(f),
+            Err(reason) => errors.push(FieldError {
+                field: "filter".to_owned(),
+                line: None,
+                reason: format!("'{raw}': {reason}"),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        let detail = errors
+            .iter()
+            .map(|e| e.reason.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let code = if errors
+            .iter()
+            .any(|e| e.reason.contains("Customers permission"))
+        {
+            ErrorCode::Forbidden
+        } else {
+            ErrorCode::InvalidParameter
+        };
+        return Err(ApiError::Client(Box::new(
+            Problem::new(code, format!("Parameter 'filter': {detail}")).with_errors(errors),
+        )));
+    }
+
+    let sort_text = params.get("sort").unwrap_or(spec.default_sort);
+    let (descending, sort_name) = match sort_text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, sort_text.strip_prefix('+').unwrap_or(sort_text)),
+    };
+    let sort = find_column(columns, sort_name).ok_or_else(|| {
+        problem(
+            "sort",
+            format!(
+                "'{sort_name}' is not a column of {}; use a dictionary column name, with a \
+                 leading '-' for descending",
+                spec.dataset.name()
+            ),
+        )
+    })?;
+    if sort.dictionary.pii && masked {
+        return Err(ApiError::Client(Box::new(
+            Problem::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "Parameter 'sort': sorting on {} needs the Customers permission.",
+                    sort.dictionary.name
+                ),
+            )
+            .with_errors(vec![FieldError {
+                field: "sort".to_owned(),
+                line: None,
+                reason: "personal data needs the Customers permission".to_owned(),
+            }]),
+        )));
+    }
+
+    let page_size = match params.get("pageSize") {
+        None => DEFAULT_PAGE_SIZE,
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+            _ => {
+                return Err(problem(
+                    "pageSize",
+                    format!(
+                        "'{v}' is not a page size; use a number from 1 to {MAX_PAGE_SIZE} (the app offers 10, 20 and 50)"
+                    ),
+                ));
+            }
+        },
+    };
+    let want_total = match params.get("total") {
+        None => false,
+        Some(v) if v.eq_ignore_ascii_case("true") => true,
+        Some(v) if v.eq_ignore_ascii_case("false") => false,
+        Some(v) => return Err(problem("total", format!("'{v}' is not true or false"))),
+    };
+    let format = match params.get("format") {
+        Some(v) if v.eq_ignore_ascii_case("json") => Format::Json,
+        Some(v) if v.eq_ignore_ascii_case("csv") => Format::Csv,
+        Some(v) if v.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
+        Some(v) => {
+            return Err(problem(
+                "format",
+                format!("'{v}' is not a format; use json, csv or xlsx"),
+            ));
+        }
+        None => match accept {
+            Some(a) if a.contains("text/csv") => Format::Csv,
+            Some(a) if a.contains(XLSX_MEDIA_TYPE) => Format::Xlsx,
+            _ => Format::Json,
+        },
+    };
+
+    let mut request = GridRequest {
+        spec,
+        publisher_id,
+        scope,
+        slicers,
+        filters: parsed,
+        fixed: Vec::new(),
+        sort,
+        descending,
+        page_size,
+        after: None,
+        want_total,
+        format,
+        masked,
+        keys: keys.clone(),
+    };
+    if let Some(cursor) = params.get("cursor") {
+        let values = cursor::open(keys, cursor, publisher_id, &request.fingerprint())
+            .map_err(|reason| problem("cursor", reason))?;
+        request.after = Some(request.cursor_values(values)?);
+    }
+    Ok(request)
+}
+
+fn find_column(columns: &'static [GridColumn], name: &str) -> Option<&'static GridColumn> {
+    columns
+        .iter()
+        .find(|c| c.dictionary.name.eq_ignore_ascii_case(name.trim()))
+}
+
+fn parse_filter(columns: &'static [GridColumn], raw: &str, masked: bool) -> Result<Filter, String> {
+    let mut parts = raw.splitn(3, ':');
+    let (Some(name), Some(op), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("a filter is Column:operator:value, for example OfferType:in:SaaS".to_owned());
+    };
+    let column = find_column(columns, name).ok_or_else(|| format!("'{name}' is not a column"))?;
+    let op = FilterOp::from_str(op)?;
+    let allowed = FilterOp::for_type(column.dictionary.kind);
+    if !allowed.contains(&op) {
+        return Err(format!(
+            "'{op}' does not apply to {} ({}); use one of {}",
+            column.dictionary.name,
+            column.dictionary.kind.label(),
+            allowed
+                .iter()
+                .map(|o| o.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if column.dictionary.pii && masked {
+        return Err(format!(
+            "filtering on {} needs the Customers permission",
+            column.dictionary.name
+        ));
+    }
+    let texts: Vec<&str> = match op {
+        FilterOp::Between => {
+            let pair: Vec<&str> = value.split(',').map(str::trim).collect();
+            if pair.len() != 2 {
+                return Err("'between' takes two values separated by a comma".to_owned());
+            }
+            pair
+        }
+        FilterOp::In => value
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect(),
+        _ => vec![value],
+    };
+    if texts.is_empty() {
+        return Err("'in' takes at least one value".to_owned());
+    }
+    let text_op = matches!(
+        op,
+        FilterOp::Contains | FilterOp::NotContains | FilterOp::StartsWith
+    );
+    let values = texts
+        .iter()
+        .map(|t| {
+            if text_op {
+                Ok(Value::from(t.to_lowercase()))
+            } else {
+                filter_value(column, t)
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let canonical = format!(
+        "{}:{}:{}",
+        column.dictionary.name,
+        op.name(),
+        texts.join(",")
+    );
+    Ok(Filter {
+        column,
+        op,
+        values,
+        canonical,
+    })
+}
+
+fn filter_value(column: &GridColumn, text: &str) -> Result<Value, String> {
+    if column.dictionary.kind == ColumnType::Timestamp
+        && let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    {
+        let start = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        return start
+            .map(Value::from)
+            .ok_or_else(|| format!("'{text}' is not a date"));
+    }
+    convert::value(column.dictionary, &column.sql, Some(text), false)
+}
+
+impl GridRequest {
+    /// Restricts the grid to rows whose `column` equals `value` (a customer's own rows).
+    pub fn with_fixed(mut self, column: &'static str, value: String) -> Self {
+        self.fixed.push((column, value));
+        self
+    }
+
+    /// A digest of everything that decides the row order and set: a cursor is only
+    /// valid for the query that made it.
+    fn fingerprint(&self) -> String {
+        let mut text = format!(
+            "{}|{:?}|{:?}|{}{}",
+            self.spec.dataset.slug(),
+            self.scope,
+            self.slicers.query_pairs(),
+            if self.descending { "-" } else { "" },
+            self.sort.dictionary.name
+        );
+        for f in &self.filters {
+            text.push('|');
+            text.push_str(&f.canonical);
+        }
+        for (c, v) in &self.fixed {
+            text.push_str(&format!("|{c}={v}"));
+        }
+        text
+    }
+
+    /// The echo of the effective filters.
+    pub fn echo(&self) -> GridFilters {
+        let (start, end, from, to) = match self.scope {
+            Scope::Months(p) => (Some(p.start), Some(p.end), None, None),
+            Scope::Days(f, t) => (None, None, Some(f), Some(t)),
+            Scope::All => (None, None, None, None),
+        };
+        GridFilters {
+            start,
+            end,
+            from,
+            to,
+            slicers: self.slicers.clone(),
+            filter: self.filters.iter().map(|f| f.canonical.clone()).collect(),
+            sort: format!(
+                "{}{}",
+                if self.descending { "-" } else { "" },
+                self.sort.dictionary.name
+            ),
+            page_size: self.page_size,
+        }
+    }
+
+    /// The columns that order rows: the sort column, then the key columns as tie-break.
+    fn order_columns(&self) -> Vec<&'static GridColumn> {
+        let mut cols = vec![self.sort];
+        // Every key column is a dictionary column (a unit test of `spec` checks it).
+        for k in self.spec.key {
+            if let Some(col) = self.spec.columns().iter().find(|c| c.db == *k)
+                && col.db != self.sort.db
+            {
+                cols.push(col);
+            }
+        }
+        cols
+    }
+
+    fn cursor_values(&self, cells: Vec<Cell>) -> Result<Vec<Value>, ApiError> {
+        let cols = self.order_columns();
+        if cells.len() != cols.len() {
+            return Err(problem(
+                "cursor",
+                "the cursor does not fit this query".to_owned(),
+            ));
+        }
+        cols.iter()
+            .zip(cells)
+            .map(|(c, cell)| {
+                let value = match cell {
+                    Cell::Null => return Ok(c.null_sort_value()),
+                    other => other,
+                };
+                let text = match &value {
+                    Cell::Text(t) => t.clone(),
+                    Cell::Integer(i) => i.to_string(),
+                    Cell::Bool(b) => b.to_string(),
+                    Cell::Number(n) => n.to_string(),
+                    Cell::Null => String::new(),
+                };
+                stored_value(c, &text)
+                    .map_err(|_| problem("cursor", "the cursor does not fit this query".to_owned()))
+            })
+            .collect()
+    }
+
+    /// The WHERE conditions of the request: publisher, period, slicers, filters.
+    fn condition(&self) -> Condition {
+        let spec = self.spec;
+        let mut cond = Condition::all()
+            .add(Expr::col(Alias::new("publisher_id")).eq(self.publisher_id))
+            .add(slicer_condition(&self.slicers, &spec.slicers));
+        match (self.scope, spec.period) {
+            (Scope::Months(p), PeriodKind::Months(col)) => {
+                cond = cond
+                    .add(Expr::col(Alias::new(col)).between(p.start.first_day(), p.end.last_day()));
+            }
+            (Scope::Days(from, to), PeriodKind::Span { start, end }) => {
+                cond = cond.add(Expr::col(Alias::new(start)).lte(to)).add(
+                    Condition::any()
+                        .add(Expr::col(Alias::new(end)).is_null())
+                        .add(Expr::col(Alias::new(end)).gte(from)),
+                );
+            }
+            _ => {}
+        }
+        for (c, v) in &self.fixed {
+            cond = cond.add(Expr::col(Alias::new(*c)).eq(v.clone()));
+        }
+        for f in &self.filters {
+            cond = cond.add(filter_condition(f));
+            // A hashed BYOL subscription ID must not be findable through the real one.
+            if spec.byol && f.column.dictionary.name == "MarketplaceSubscriptionId" {
+                cond = cond.add(
+                    Expr::col(Alias::new("marketplace_license_type"))
+                        .ne(MarketplaceLicenseType::BringYourOwnLicense.name()),
+                );
+            }
+        }
+        cond
+    }
+
+    /// The SELECT of one page (or one download chunk) after `after`.
+    fn page_query(&self, after: Option<&[Value]>, limit: u64) -> SelectStatement {
+        let mut q = Query::select();
+        q.from(Alias::new(self.spec.table));
+        for c in self.spec.columns() {
+            q.column(Alias::new(c.db.as_str()));
+        }
+        q.cond_where(self.condition());
+        let order_cols = self.order_columns();
+        if let Some(values) = after {
+            let left: Vec<Expr> = order_cols.iter().map(|c| c.sort_expr()).collect();
+            let right: Vec<Expr> = values.iter().cloned().map(Expr::val).collect();
+            let op = if self.descending {
+                BinOper::SmallerThan
+            } else {
+                BinOper::GreaterThan
+            };
+            q.and_where(Expr::tuple(left).binary(op, Expr::tuple(right)));
+        }
+        let order = if self.descending {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        for c in &order_cols {
+            q.order_by_expr(c.sort_expr(), order.clone());
+        }
+        q.limit(limit);
+        q
+    }
+
+    /// Reads one chunk of rows after `after`: each row's cells in column order, as the
+    /// caller may see them, and the order values that continue after the last row.
+    pub async fn chunk<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        after: Option<&[Value]>,
+        limit: u64,
+    ) -> Result<Chunk, ApiError> {
+        let rows = db.query_all(&self.page_query(after, limit)).await?;
+        let cols = self.spec.columns();
+        let order_idx: Vec<usize> = self
+            .order_columns()
+            .iter()
+            .map(|oc| cols.iter().position(|c| c.db == oc.db).unwrap_or(0))
+            .collect();
+        let subscription = cols
+            .iter()
+            .position(|c| c.dictionary.name == "MarketplaceSubscriptionId");
+        let license_type = cols
+            .iter()
+            .position(|c| c.dictionary.name == "MarketplaceLicenseType");
+        let byol_name = MarketplaceLicenseType::BringYourOwnLicense.name();
+        let mut chunk = Chunk {
+            rows: Vec::with_capacity(rows.len()),
+            order_values: Vec::with_capacity(rows.len()),
+        };
+        for r in &rows {
+            let mut cells = Vec::with_capacity(cols.len());
+            let mut stored = Vec::with_capacity(order_idx.len());
+            for (i, c) in cols.iter().enumerate() {
+                let (cell, value) = read_cell(r, i, c)?;
+                if order_idx.contains(&i) {
+                    stored.push((i, value));
+                }
+                cells.push(if c.dictionary.pii && self.masked && cell != Cell::Null {
+                    Cell::Text(MASKED.to_owned())
+                } else {
+                    cell
+                });
+            }
+            if self.spec.byol
+                && let (Some(s), Some(l)) = (subscription, license_type)
+                && matches!(&cells[l], Cell::Text(t) if t == byol_name)
+                && let Cell::Text(id) = &cells[s]
+            {
+                cells[s] = Cell::Text(self.keys.byol_hash(self.publisher_id, id));
+            }
+            chunk.order_values.push(
+                order_idx
+                    .iter()
+                    .filter_map(|i| stored.iter().find(|(j, _)| j == i).map(|(_, v)| v.clone()))
+                    .collect(),
+            );
+            chunk.rows.push(cells);
+        }
+        Ok(chunk)
+    }
+
+    /// A row's cells keyed by JSON name.
+    fn keyed(&self, cells: Vec<Cell>) -> GridRow {
+        GridRow(
+            self.spec
+                .columns()
+                .iter()
+                .map(|c| c.json.clone())
+                .zip(cells)
+                .collect(),
+        )
+    }
+
+    /// The number of rows matching the request.
+    pub async fn count<C: ConnectionTrait>(&self, db: &C) -> Result<u64, ApiError> {
+        let mut q = Query::select();
+        q.from(Alias::new(self.spec.table))
+            .expr(Expr::cust("COUNT(*)"))
+            .cond_where(self.condition());
+        let row = db.query_one(&q).await?;
+        let n: i64 = match row {
+            Some(r) => r.try_get_by_index(0)?,
+            None => 0,
+        };
+        Ok(Ord::max(n, 0) as u64)
+    }
+
+    /// One page of rows and the cursor of the next.
+    pub async fn page<C: ConnectionTrait>(
+        &self,
+        db: &C,
+    ) -> Result<(Vec<GridRow>, Option<String>), ApiError> {
+        let page_size = self.page_size as usize;
+        // One row more than the page tells whether another page follows.
+        let mut chunk = self
+            .chunk(db, self.after.as_deref(), u64::from(self.page_size) + 1)
+            .await?;
+        let mut next = None;
+        if chunk.rows.len() > page_size {
+            chunk.rows.truncate(page_size);
+            let cells: Vec<Cell> = chunk.order_values[page_size - 1]
+                .iter()
+                .map(raw_cell)
+                .collect();
+            next = Some(cursor::seal(
+                &self.keys,
+                self.publisher_id,
+                &self.fingerprint(),
+                &cells,
+            ));
+        }
+        let rows = chunk.rows.into_iter().map(|c| self.keyed(c)).collect();
+        Ok((rows, next))
+    }
+}
+
+/// One chunk of rows in column order and the order values after its last row.
+pub struct Chunk {
+    /// The rows' cells, in column order.
+    pub rows: Vec<Vec<Cell>>,
+    /// Each row's stored order values (sort column, then key), which a cursor continues
+    /// after.
+    pub order_values: Vec<Vec<Value>>,
+}
+
+fn raw_cell(value: &Value) -> Cell {
+    match value {
+        Value::String(Some(s)) => Cell::Text(s.to_string()),
+        Value::BigInt(Some(i)) => Cell::Integer(*i),
+        Value::Int(Some(i)) => Cell::Integer(i64::from(*i)),
+        Value::Bool(Some(b)) => Cell::Bool(*b),
+        Value::ChronoDate(Some(d)) => Cell::Text(d.format("%Y-%m-%d").to_string()),
+        Value::ChronoDateTimeUtc(Some(t)) => Cell::Text(t.to_rfc3339()),
+        _ => Cell::Null,
+    }
+}
+
+/// A stored value from its cursor text (the raw stored form, not the display form).
+fn stored_value(column: &GridColumn, text: &str) -> Result<Value, String> {
+    match column.sql {
+        SqlType::BigInteger => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|e| e.to_string()),
+        SqlType::Integer => text
+            .parse::<i32>()
+            .map(Value::from)
+            .map_err(|e| e.to_string()),
+        SqlType::Boolean => text
+            .parse::<bool>()
+            .map(Value::from)
+            .map_err(|e| e.to_string()),
+        SqlType::Date => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Value::from)
+            .map_err(|e| e.to_string()),
+        SqlType::TimestampWithTimeZone => DateTime::parse_from_rfc3339(text)
+            .map(|t| Value::from(t.with_timezone(&Utc)))
+            .map_err(|e| e.to_string()),
+        _ => Ok(Value::from(text.to_owned())),
+    }
+}
+
+fn read_cell(r: &QueryResult, i: usize, c: &GridColumn) -> Result<(Cell, Value), ApiError> {
+    Ok(match c.sql {
+        SqlType::Date => {
+            let v: Option<NaiveDate> = r.try_get_by_index(i)?;
+            (
+                v.map_or(Cell::Null, |d| Cell::Text(d.format("%Y-%m-%d").to_string())),
+                match v {
+                    Some(d) => Value::from(d),
+                    None => c.null_sort_value(),
+                },
+            )
+        }
+        SqlType::TimestampWithTimeZone => {
+            let v: Option<DateTime<Utc>> = r.try_get_by_index(i)?;
+            (
+                v.map_or(Cell::Null, |t| {
+                    Cell::Text(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                }),
+                Value::from(v),
+            )
+        }
+        SqlType::Boolean => {
+            let v: Option<bool> = r.try_get_by_index(i)?;
+            (v.map_or(Cell::Null, Cell::Bool), Value::from(v))
+        }
+        SqlType::Integer => {
+            let v: Option<i32> = r.try_get_by_index(i)?;
+            (
+                v.map_or(Cell::Null, |n| Cell::Integer(i64::from(n))),
+                Value::from(v),
+            )
+        }
+        SqlType::BigInteger => {
+            let v: Option<i64> = r.try_get_by_index(i)?;
+            let cell = match (v, c.dictionary.kind) {
+                (None, _) => Cell::Null,
+                (Some(n), ColumnType::Money) => Cell::Text(decimal_string(n)),
+                (Some(n), ColumnType::Decimal) => Cell::Number(units(n)),
+                (Some(n), _) => Cell::Integer(n),
+            };
+            (cell, Value::from(v))
+        }
+        _ => {
+            let v: Option<String> = r.try_get_by_index(i)?;
+            (v.clone().map_or(Cell::Null, Cell::Text), Value::from(v))
+        }
+    })
+}
+
+fn like_pattern(lowered: &Value, prefix_only: bool) -> String {
+    let text = match lowered {
+        Value::String(Some(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    if prefix_only {
+        format!("{escaped}%")
+    } else {
+        format!("%{escaped}%")
+    }
+}
+
+fn filter_condition(f: &Filter) -> Condition {
+    let col = || Expr::col(Alias::new(f.column.db.as_str()));
+    let lower = || Expr::expr(Func::lower(col()));
+    let first = || f.values[0].clone();
+    let nullable = f.column.nullable;
+    let cond = Condition::all();
+    match f.op {
+        FilterOp::Eq => cond.add(col().eq(first())),
+        FilterOp::Ne => {
+            if nullable {
+                cond.add(Condition::any().add(col().is_null()).add(col().ne(first())))
+            } else {
+                cond.add(col().ne(first()))
+            }
+        }
+        FilterOp::Contains => {
+            cond.add(lower().like(LikeExpr::new(like_pattern(&f.values[0], false)).escape('\\')))
+        }
+        FilterOp::NotContains => cond
+            .add(lower().not_like(LikeExpr::new(like_pattern(&f.values[0], false)).escape('\\'))),
+        FilterOp::StartsWith => {
+            cond.add(lower().like(LikeExpr::new(like_pattern(&f.values[0], true)).escape('\\')))
+        }
+        FilterOp::Lt | FilterOp::Before => cond.add(col().lt(first())),
+        FilterOp::Le => cond.add(col().lte(first())),
+        FilterOp::Gt | FilterOp::After => cond.add(col().gt(first())),
+        FilterOp::Ge => cond.add(col().gte(first())),
+        FilterOp::Between => cond.add(col().between(f.values[0].clone(), f.values[1].clone())),
+        FilterOp::In => cond.add(col().is_in(f.values.clone())),
+    }
+}
+
+/// The months parameter of grids with a month period: `start` as for every report.
+pub async fn month_scope<C: ConnectionTrait>(
+    db: &C,
+    publisher_id: i64,
+    spec: &GridSpec,
+    params: &QueryParams,
+) -> Result<(Scope, Option<DateTime<Utc>>), ApiError> {
+    let (period, data_as_of) = filters::period(db, publisher_id, spec.dataset, params).await?;
+    Ok((Scope::Months(period), data_as_of))
+}
+
+/// A month's scope from an explicit start.
+pub fn months(start: Month) -> Scope {
+    Scope::Months(Period::from_start(start))
+}

@@ -1,0 +1,216 @@
+//! What each dataset's grid is: table, key, period column, slicers, default sort.
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, ColumnType as SqlType, Expr, Func, Value};
+use sea_orm::{ColumnTrait, EntityTrait};
+use shared::dictionary::{Column, Dataset};
+
+use crate::db::entities::{customers, licenses, orders, payouts, usage};
+use crate::reports::filters::SlicerColumns;
+
+/// A dictionary column with what the grid needs to know about its table column.
+#[derive(Clone, Debug)]
+pub struct GridColumn {
+    /// The dictionary column.
+    pub dictionary: &'static Column,
+    /// The table column's name.
+    pub db: String,
+    /// The JSON field name.
+    pub json: String,
+    /// The table column's SQL type.
+    pub sql: SqlType,
+    /// Whether the table column allows null.
+    pub nullable: bool,
+}
+
+/// Nulls sort as this date, before every real one, so that keyset paging can compare.
+const NULL_DATE: Option<NaiveDate> = NaiveDate::from_ymd_opt(1, 1, 1);
+
+impl GridColumn {
+    /// The expression rows are ordered by (nullable dates through `COALESCE`).
+    pub fn sort_expr(&self) -> Expr {
+        let col = Expr::col(Alias::new(self.db.as_str()));
+        if self.nullable && self.sql == SqlType::Date {
+            Expr::expr(Func::coalesce([col, Expr::val(NULL_DATE)]))
+        } else {
+            col
+        }
+    }
+
+    /// The sort value that stands for null.
+    pub fn null_sort_value(&self) -> Value {
+        match self.sql {
+            SqlType::Date => Value::from(NULL_DATE),
+            SqlType::BigInteger => Value::from(Option::<i64>::None),
+            SqlType::Integer => Value::from(Option::<i32>::None),
+            SqlType::Boolean => Value::from(Option::<bool>::None),
+            _ => Value::from(Option::<String>::None),
+        }
+    }
+}
+
+/// How a grid's rows fall into its period.
+#[derive(Clone, Copy, Debug)]
+pub enum PeriodKind {
+    /// The date column lies within the period's months.
+    Months(&'static str),
+    /// The row's span (`start` to `end`, null for open) overlaps the period's days.
+    Span {
+        /// The first day of the span.
+        start: &'static str,
+        /// The last day of the span; null while it lasts.
+        end: &'static str,
+    },
+}
+
+/// One dataset's grid.
+#[derive(Debug)]
+pub struct GridSpec {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// Its table.
+    pub table: &'static str,
+    /// The primary key after `publisher_id`: the tie-break of every sort.
+    pub key: &'static [&'static str],
+    /// How rows fall into the period.
+    pub period: PeriodKind,
+    /// Which slicers apply.
+    pub slicers: SlicerColumns,
+    /// The sort when none is asked for.
+    pub default_sort: &'static str,
+    /// Whether BYOL subscription IDs are hashed.
+    pub byol: bool,
+    columns: &'static LazyLock<Vec<GridColumn>>,
+}
+
+impl GridSpec {
+    /// The dataset's columns in dictionary (export) order.
+    pub fn columns(&self) -> &'static [GridColumn] {
+        self.columns.as_slice()
+    }
+}
+
+fn columns_of<E: EntityTrait>(dataset: Dataset) -> Vec<GridColumn> {
+    dataset
+        .columns()
+        .iter()
+        .map(|c| {
+            let db = c.db_name();
+            let column = E::Column::from_str(&db).unwrap_or_else(|_| {
+                panic!("dictionary column {} has no column in its table", c.name)
+            });
+            let def = column.def();
+            GridColumn {
+                dictionary: c,
+                json: c.json_name(),
+                sql: def.get_column_type().clone(),
+                nullable: def.is_null(),
+                db,
+            }
+        })
+        .collect()
+}
+
+static ORDER_COLUMNS: LazyLock<Vec<GridColumn>> =
+    LazyLock::new(|| columns_of::<orders::Entity>(Dataset::Orders));
+static USAGE_COLUMNS: LazyLock<Vec<GridColumn>> =
+    LazyLock::new(|| columns_of::<usage::Entity>(Dataset::Usage));
+static CUSTOMER_COLUMNS: LazyLock<Vec<GridColumn>> =
+    LazyLock::new(|| columns_of::<customers::Entity>(Dataset::Customers));
+static PAYOUT_COLUMNS: LazyLock<Vec<GridColumn>> =
+    LazyLock::new(|| columns_of::<payouts::Entity>(Dataset::Payouts));
+static LICENSE_COLUMNS: LazyLock<Vec<GridColumn>> =
+    LazyLock::new(|| columns_of::<licenses::Entity>(Dataset::Licenses));
+
+/// The Orders grid: a row per order, newest month first.
+pub static ORDERS: GridSpec = GridSpec {
+    dataset: Dataset::Orders,
+    table: "orders",
+    key: &["order_id"],
+    period: PeriodKind::Months("month_start_date"),
+    slicers: SlicerColumns::ALL,
+    default_sort: "-MonthStartDate",
+    byol: true,
+    columns: &ORDER_COLUMNS,
+};
+
+/// The Usage grid: a row per subscription, day and meter, newest day first.
+pub static USAGE: GridSpec = GridSpec {
+    dataset: Dataset::Usage,
+    table: "usage",
+    key: &["marketplace_subscription_id", "usage_date", "meter_id"],
+    period: PeriodKind::Months("usage_date"),
+    slicers: SlicerColumns::ALL,
+    default_sort: "-UsageDate",
+    byol: true,
+    columns: &USAGE_COLUMNS,
+};
+
+/// The Customers grid: a row per customer and subscription, newest acquisition first.
+pub static CUSTOMERS: GridSpec = GridSpec {
+    dataset: Dataset::Customers,
+    table: "customers",
+    key: &["customer_id", "marketplace_subscription_id"],
+    period: PeriodKind::Span {
+        start: "date_acquired",
+        end: "date_lost",
+    },
+    slicers: SlicerColumns::LICENSE_TYPES,
+    default_sort: "-DateAcquired",
+    byol: true,
+    columns: &CUSTOMER_COLUMNS,
+};
+
+/// The Payouts grid: a row per purchase-record line item, newest month first.
+pub static PAYOUTS: GridSpec = GridSpec {
+    dataset: Dataset::Payouts,
+    table: "payouts",
+    key: &["purchase_record_id", "line_item_id"],
+    period: PeriodKind::Months("month_start_date"),
+    slicers: SlicerColumns {
+        offer_type: Some("offer_type"),
+        ..SlicerColumns::NONE
+    },
+    default_sort: "-MonthStartDate",
+    byol: false,
+    columns: &PAYOUT_COLUMNS,
+};
+
+/// The Licenses rows (the License dashboard's download).
+pub static LICENSES: GridSpec = GridSpec {
+    dataset: Dataset::Licenses,
+    table: "licenses",
+    key: &["month_start_date", "customer_id", "product_id", "plan_name"],
+    period: PeriodKind::Months("month_start_date"),
+    slicers: SlicerColumns {
+        offer_type: Some("offer_type"),
+        ..SlicerColumns::NONE
+    },
+    default_sort: "-MonthStartDate",
+    byol: false,
+    columns: &LICENSE_COLUMNS,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grid_maps_every_dictionary_column_and_key() {
+        for spec in [&ORDERS, &USAGE, &CUSTOMERS, &PAYOUTS, &LICENSES] {
+            assert_eq!(spec.columns().len(), spec.dataset.columns().len());
+            for key in spec.key {
+                assert!(
+                    spec.columns().iter().any(|c| c.db == *key),
+                    "{} key {key} is not a dictionary column",
+                    spec.table
+                );
+            }
+            let sort = spec.default_sort.trim_start_matches('-');
+            assert!(spec.dataset.column(sort).is_some(), "{}", spec.table);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! `GET /api/v1/reports/payouts/{trend,details}`.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use shared::auth::Permission;
+use shared::dictionary::Dataset;
+use shared::reports::grid::{GridPage, PayoutRow};
+use shared::reports::payouts::PayoutTrend;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::query::QueryParams;
+use crate::reports::activity::handlers::grid_response;
+use crate::reports::filters;
+use crate::reports::grid::{self, GRID_PARAMETERS};
+use crate::reports::params::{GridParams, PeriodParams, SpreadsheetFile};
+use crate::reports::payouts::query;
+use crate::state::AppState;
+
+/// The payout trend: earnings of paid offers in US dollars per month of the period, and
+/// the period's earnings by payout status.
+///
+/// Needs the Payouts permission.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "get_payouts_trend",
+    params(PeriodParams),
+    responses(
+        (status = 200, description = "The payout trend", body = PayoutTrend),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown parameter or malformed month", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No Payouts permission", body = shared::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/reports/payouts/trend")]
+pub async fn get_payouts_trend(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::Payouts)?;
+    let params = QueryParams::parse(req.query_string(), &["start"])?;
+    let (period, data_as_of) =
+        filters::period(&state.db, caller.publisher_id, Dataset::Payouts, &params).await?;
+    state
+        .report_cache
+        .answer(&state.db, &caller, &req, || {
+            query::trend(&state.db, caller.publisher_id, period, data_as_of)
+        })
+        .await
+}
+
+/// The payout grid: a row per purchase-record line item of the period, filtered, sorted
+/// and paged by cursor; or every matching row as CSV or Excel.
+///
+/// Needs the Payouts permission.
+#[utoipa::path(
+    tag = "reports",
+    operation_id = "list_payouts",
+    params(PeriodParams, ("offerType" = Option<String>, Query, description = "Offer types, comma-separated"), GridParams),
+    responses(
+        (status = 200, description = "A page of payout line items, or the whole result as CSV or Excel",
+            content(
+                (GridPage<PayoutRow> = "application/json"),
+                (String = "text/csv"),
+                (SpreadsheetFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 400, description = "Unknown parameter, column, operator or value; bad page size or cursor", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = shared::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No Payouts permission", body = shared::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/reports/payouts/details")]
+pub async fn list_payouts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Permission::Payouts)?;
+    let spec = &grid::spec::PAYOUTS;
+    let names: Vec<&str> = ["start", "offerType"]
+        .iter()
+        .chain(GRID_PARAMETERS)
+        .copied()
+        .collect();
+    let params = QueryParams::parse(req.query_string(), &names)?;
+    let (scope, data_as_of) =
+        grid::month_scope(&state.db, caller.publisher_id, spec, &params).await?;
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let request = grid::parse(
+        spec,
+        caller.publisher_id,
+        scope,
+        &params,
+        accept,
+        &caller.permissions,
+        &state.report_keys,
+    )?;
+    let stem = match scope {
+        grid::Scope::Months(p) => format!("payouts-{}-to-{}", p.start, p.end),
+        _ => "payouts".to_owned(),
+    };
+    grid_response(&state, &req, request, data_as_of, stem).await
+}

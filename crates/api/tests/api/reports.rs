@@ -1,0 +1,1152 @@
+//! The report API against random data: every aggregate recomputed independently from
+//! the raw rows, grids walked page by page against a plain sort of the rows, BYOL
+//! hashing, personal-data masking, downloads, ETags, bad input and publisher isolation.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Cursor;
+
+use api::db::entities::{orders, usage};
+use api::store::FactBatch;
+use calamine::{Reader, Xlsx};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use shared::Month;
+use shared::auth::Permission;
+use shared::dictionary::{
+    AzureLicenseType, Dataset, MarketplaceLicenseType, OfferType, PreviewStatus,
+};
+use shared::reports::activity::{ActivityMonthly, ActivityTrend};
+use shared::reports::customers::CustomerView;
+use shared::reports::grid::{Cell, GridPage, GridRow, MASKED};
+
+use crate::helpers::{Backend, TestApp, order, problem, spawn_app};
+use crate::on_both_databases;
+
+const MARKETS: &[&str] = &[
+    "US", "DE", "GB", "FR", "JP", "BR", "IN", "CA", "AU", "ES", "IT", "NL", "SE",
+];
+const MONTHS: &[&str] = &["2026-05", "2026-06", "2026-07", "2026-08"];
+
+fn pick<T: Copy>(rng: &mut StdRng, values: &[T]) -> T {
+    values[rng.random_range(0..values.len())]
+}
+
+fn random_orders(rng: &mut StdRng, publisher_id: i64, n: usize) -> Vec<orders::Model> {
+    (0..n)
+        .map(|i| {
+            let month = pick(rng, MONTHS);
+            let day = rng.random_range(1..=28);
+            let mut o = order(
+                publisher_id,
+                &format!("o{publisher_id}-{i:04}"),
+                &format!("{month}-{day:02}"),
+                pick(rng, AzureLicenseType::ALL),
+                pick(rng, OfferType::ALL),
+                pick(rng, MARKETS),
+            );
+            o.marketplace_license_type = pick(rng, MarketplaceLicenseType::ALL).name().to_owned();
+            o.is_preview_sku = rng.random_bool(0.2);
+            o.order_quantity = rng.random_range(1..20);
+            o.customer_id = format!("cust-{}", rng.random_range(0..40));
+            o.customer_company_name = format!("Company {}", rng.random_range(0..9));
+            o.offer_id = format!("offer-{}", rng.random_range(0..14));
+            o.offer_name = format!("Offer {}", o.offer_id);
+            o
+        })
+        .collect()
+}
+
+fn usage_row(rng: &mut StdRng, publisher_id: i64, i: usize) -> usage::Model {
+    let month = pick(rng, MONTHS);
+    let day = rng.random_range(1..=28);
+    let usage_date: chrono::NaiveDate = format!("{month}-{day:02}").parse().unwrap();
+    let alt = pick(rng, AzureLicenseType::ALL);
+    let metered = rng.random_bool(0.15);
+    let cores = pick(rng, &[1, 2, 4, 8]);
+    let raw: i64 = rng.random_range(1..240_000);
+    usage::Model {
+        publisher_id,
+        marketplace_subscription_id: format!("usub-{}", i % 50),
+        usage_date,
+        meter_id: format!("meter-{i}"),
+        month_start_date: Month::of(usage_date).first_day(),
+        offer_id: format!("offer-{}", rng.random_range(0..14)),
+        offer_name: "An offer".to_owned(),
+        offer_type: pick(rng, OfferType::ALL).name().to_owned(),
+        sku: "standard".to_owned(),
+        plan_id: "plan".to_owned(),
+        sku_billing_type: "Paid".to_owned(),
+        azure_license_type: alt.name().to_owned(),
+        channel: alt.channel().name().to_owned(),
+        marketplace_license_type: pick(rng, MarketplaceLicenseType::ALL).name().to_owned(),
+        customer_country: pick(rng, MARKETS).to_owned(),
+        is_preview_sku: rng.random_bool(0.2),
+        is_private_offer: false,
+        vm_size: "Standard_D2".to_owned(),
+        core_size: cores,
+        deployment_method: "ARM".to_owned(),
+        usage_type: if metered { "Metered" } else { "VM Normalized" }.to_owned(),
+        normalized_usage: if metered { 0 } else { raw * i64::from(cores) },
+        raw_usage: if metered { 0 } else { raw },
+        metered_usage: if metered {
+            rng.random_range(1..50_000)
+        } else {
+            0
+        },
+        meter_dimension: String::new(),
+        usage_unit: "hours".to_owned(),
+        usage_reference: format!("ref-{i}"),
+        customer_id: format!("cust-{}", rng.random_range(0..40)),
+        customer_name: "Pat Doe".to_owned(),
+        customer_company_name: "Doe Ltd".to_owned(),
+        billing_account_id: "ba".to_owned(),
+        customer_currency_cc: "USD".to_owned(),
+        price_cc: 0,
+        estimated_extended_charge_cc: 0,
+        payout_currency_pc: "USD".to_owned(),
+        estimated_extended_charge_pc: 0,
+    }
+}
+
+/// A random slicer selection and its query string.
+#[derive(Debug, Default)]
+struct Selection {
+    alt: Vec<&'static str>,
+    mlt: Vec<&'static str>,
+    market: Vec<&'static str>,
+    offer_type: Vec<&'static str>,
+    preview: Option<bool>,
+}
+
+impl Selection {
+    fn random(rng: &mut StdRng) -> Self {
+        fn some<T: Copy>(rng: &mut StdRng, values: &[T]) -> Vec<T> {
+            if rng.random_bool(0.5) {
+                return Vec::new();
+            }
+            let mut out: Vec<T> = values
+                .iter()
+                .copied()
+                .filter(|_| rng.random_bool(0.5))
+                .collect();
+            if out.is_empty() {
+                out.push(values[0]);
+            }
+            out
+        }
+        let alt: Vec<&str> = AzureLicenseType::ALL.iter().map(|v| v.name()).collect();
+        let mlt: Vec<&str> = MarketplaceLicenseType::ALL
+            .iter()
+            .map(|v| v.name())
+            .collect();
+        let ot: Vec<&str> = OfferType::ALL.iter().map(|v| v.name()).collect();
+        Selection {
+            alt: some(rng, &alt),
+            mlt: some(rng, &mlt),
+            market: some(rng, MARKETS),
+            offer_type: some(rng, &ot),
+            preview: if rng.random_bool(0.3) {
+                Some(rng.random_bool(0.5))
+            } else {
+                None
+            },
+        }
+    }
+
+    fn query(&self) -> String {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (name, values) in [
+            ("azureLicenseType", &self.alt),
+            ("marketplaceLicenseType", &self.mlt),
+            ("market", &self.market),
+            ("offerType", &self.offer_type),
+        ] {
+            if !values.is_empty() {
+                pairs.append_pair(name, &values.join(","));
+            }
+        }
+        if let Some(p) = self.preview {
+            pairs.append_pair("previewStatus", PreviewStatus::of(p).name());
+        }
+        pairs.finish()
+    }
+
+    fn keeps(&self, alt: &str, mlt: &str, market: &str, offer_type: &str, preview: bool) -> bool {
+        (self.alt.is_empty() || self.alt.contains(&alt))
+            && (self.mlt.is_empty() || self.mlt.contains(&mlt))
+            && (self.market.is_empty() || self.market.contains(&market))
+            && (self.offer_type.is_empty() || self.offer_type.contains(&offer_type))
+            && self.preview.is_none_or(|p| p == preview)
+    }
+}
+
+/// One raw fact as the test sees it: month, dimensions and value.
+struct Raw {
+    month: Month,
+    alt: String,
+    mlt: String,
+    market: String,
+    offer_type: String,
+    preview: bool,
+    value: f64,
+}
+
+fn channel(alt: &str) -> &'static str {
+    AzureLicenseType::from_name(alt).unwrap().channel().name()
+}
+
+/// Sums by key, sorted largest first (ties by key), cut at `top` with the rest as Other.
+fn top_n(by_key: &HashMap<String, f64>, top: Option<usize>) -> Vec<(String, f64)> {
+    let mut rows: Vec<(String, f64)> = by_key.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    rows.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap().then_with(|| a.0.cmp(&b.0)));
+    match top {
+        Some(n) if rows.len() > n => {
+            let other: f64 = rows[n..].iter().map(|r| r.1).sum();
+            rows.truncate(n);
+            rows.push(("Other".to_owned(), other));
+            rows
+        }
+        _ => rows,
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
+}
+
+fn check_monthly(raw: &[Raw], sel: &Selection, start: Month, got: &ActivityMonthly, what: &str) {
+    let months: Vec<Month> = start.through(start.plus_months(2)).collect();
+    let kept: Vec<&Raw> = raw
+        .iter()
+        .filter(|r| months.contains(&r.month))
+        .filter(|r| sel.keeps(&r.alt, &r.mlt, &r.market, &r.offer_type, r.preview))
+        .collect();
+    let total: f64 = kept.iter().map(|r| r.value).sum();
+    assert!(
+        close(got.total, total),
+        "{what}: total {} != {total}",
+        got.total
+    );
+    for (i, m) in months.iter().enumerate() {
+        let expected: f64 = kept.iter().filter(|r| r.month == *m).map(|r| r.value).sum();
+        assert!(close(got.month_totals[i], expected), "{what}: month {m}");
+    }
+    for row in &got.by_channel {
+        let expected: f64 = kept
+            .iter()
+            .filter(|r| channel(&r.alt) == row.channel.name())
+            .map(|r| r.value)
+            .sum();
+        assert!(
+            close(row.total, expected),
+            "{what}: channel {:?}",
+            row.channel
+        );
+        let parts: f64 = row.months.iter().sum();
+        assert!(close(parts, row.total), "{what}: channel months add up");
+    }
+    let mut by_market: HashMap<String, f64> = HashMap::new();
+    let mut by_type: HashMap<String, f64> = HashMap::new();
+    for r in &kept {
+        *by_market.entry(r.market.clone()).or_default() += r.value;
+        *by_type.entry(r.offer_type.clone()).or_default() += r.value;
+    }
+    let expected = top_n(&by_market, Some(10));
+    assert_eq!(got.top_markets.len(), expected.len(), "{what}: top markets");
+    for (g, (k, v)) in got.top_markets.iter().zip(&expected) {
+        assert_eq!(&g.key, k, "{what}: top market order");
+        assert!(close(g.value, *v), "{what}: market {k}");
+    }
+    let parts: f64 = got.top_markets.iter().map(|c| c.value).sum();
+    assert!(
+        close(parts, total),
+        "{what}: top 10 markets and Other add up to the total"
+    );
+    let expected = top_n(&by_type, Some(10));
+    let got_types: Vec<(String, f64)> = got
+        .top_offer_types
+        .iter()
+        .map(|c| (c.key.clone(), c.value))
+        .collect();
+    assert_eq!(got_types.len(), expected.len(), "{what}: offer types");
+    for ((gk, gv), (k, v)) in got_types.iter().zip(&expected) {
+        assert_eq!(gk, k);
+        assert!(close(*gv, *v));
+    }
+}
+
+fn check_trend(
+    raw: &[Raw],
+    sel: &Selection,
+    start: Month,
+    top: Option<usize>,
+    got: &ActivityTrend,
+) {
+    let months: Vec<Month> = start.through(start.plus_months(2)).collect();
+    let kept: Vec<&Raw> = raw
+        .iter()
+        .filter(|r| months.contains(&r.month))
+        .filter(|r| sel.keeps(&r.alt, &r.mlt, &r.market, &r.offer_type, r.preview))
+        .collect();
+    for area in &got.areas {
+        let key = |r: &Raw| -> String {
+            match area.subject.name() {
+                "market" => r.market.clone(),
+                "channel" => channel(&r.alt).to_owned(),
+                "offerType" => r.offer_type.clone(),
+                "azureLicenseType" => r.alt.clone(),
+                "marketplaceLicenseType" => r.mlt.clone(),
+                other => panic!("untested subject {other}"),
+            }
+        };
+        let mut by_key: HashMap<String, f64> = HashMap::new();
+        for r in &kept {
+            *by_key.entry(key(r)).or_default() += r.value;
+        }
+        let expected = top_n(&by_key, top);
+        assert_eq!(
+            area.series.len(),
+            expected.len(),
+            "{:?} series",
+            area.subject
+        );
+        for (s, (k, v)) in area.series.iter().zip(&expected) {
+            assert_eq!(&s.key, k, "{:?} order", area.subject);
+            assert!(close(s.total, *v), "{:?} {k}", area.subject);
+        }
+        for (i, total) in got.month_totals.iter().enumerate() {
+            let parts: f64 = area.series.iter().map(|s| s.months[i]).sum();
+            assert!(
+                close(parts, *total),
+                "{:?}: series add up in month {i}",
+                area.subject
+            );
+        }
+    }
+}
+
+async fn json<T: serde::de::DeserializeOwned>(app: &TestApp, path: &str, token: &str) -> T {
+    let res = app.get(path, token).await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 200, "GET {path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {path}: {e}: {body}"))
+}
+
+async fn aggregates_equal_a_recomputation_from_the_raw_rows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let b = app.tenant("beta", &[]).await;
+    let mut rng = StdRng::seed_from_u64(0x5eed_0004);
+    let orders = random_orders(&mut rng, a.publisher_id, 400);
+    let usage: Vec<usage::Model> = (0..500)
+        .map(|i| usage_row(&mut rng, a.publisher_id, i))
+        .collect();
+    app.store(a.publisher_id, "o", FactBatch::Orders(orders.clone()))
+        .await;
+    app.store(a.publisher_id, "u", FactBatch::Usage(usage.clone()))
+        .await;
+    // Another publisher's data in the same months must never count.
+    let other = random_orders(&mut rng, b.publisher_id, 100);
+    app.store(b.publisher_id, "o", FactBatch::Orders(other))
+        .await;
+    let token = app.token(&a.admin_email).await;
+
+    let raw_orders: Vec<Raw> = orders
+        .iter()
+        .map(|o| Raw {
+            month: Month::of(o.order_purchase_date),
+            alt: o.azure_license_type.clone(),
+            mlt: o.marketplace_license_type.clone(),
+            market: o.customer_country.clone(),
+            offer_type: o.offer_type.clone(),
+            preview: o.is_preview_sku,
+            value: 1.0,
+        })
+        .collect();
+    let raw_usage = |normalized: bool| -> Vec<Raw> {
+        usage
+            .iter()
+            .filter(|u| u.usage_type != "Metered")
+            .map(|u| Raw {
+                month: Month::of(u.usage_date),
+                alt: u.azure_license_type.clone(),
+                mlt: u.marketplace_license_type.clone(),
+                market: u.customer_country.clone(),
+                offer_type: u.offer_type.clone(),
+                preview: u.is_preview_sku,
+                value: if normalized {
+                    u.normalized_usage
+                } else {
+                    u.raw_usage
+                } as f64
+                    / 10_000.0,
+            })
+            .collect()
+    };
+    let usage_normalized = raw_usage(true);
+    let usage_raw = raw_usage(false);
+
+    for round in 0..10 {
+        let sel = if round == 0 {
+            Selection::default()
+        } else {
+            Selection::random(&mut rng)
+        };
+        let start: Month = pick(&mut rng, &["2026-04", "2026-05", "2026-06"])
+            .parse()
+            .unwrap();
+        let q = format!("start={start}&{}", sel.query());
+        let what = format!("round {round} {q}");
+
+        let monthly: ActivityMonthly =
+            json(&app, &format!("/api/v1/reports/orders/monthly?{q}"), &token).await;
+        check_monthly(
+            &raw_orders,
+            &sel,
+            start,
+            &monthly,
+            &format!("orders {what}"),
+        );
+        let monthly: ActivityMonthly =
+            json(&app, &format!("/api/v1/reports/usage/monthly?{q}"), &token).await;
+        check_monthly(
+            &usage_normalized,
+            &sel,
+            start,
+            &monthly,
+            &format!("usage {what}"),
+        );
+        let monthly: ActivityMonthly = json(
+            &app,
+            &format!("/api/v1/reports/usage/monthly?{q}&measure=raw"),
+            &token,
+        )
+        .await;
+        check_monthly(
+            &usage_raw,
+            &sel,
+            start,
+            &monthly,
+            &format!("raw usage {what}"),
+        );
+        let metered: f64 = usage
+            .iter()
+            .filter(|u| u.usage_type == "Metered")
+            .filter(|u| {
+                start
+                    .through(start.plus_months(2))
+                    .any(|m| m == Month::of(u.usage_date))
+            })
+            .filter(|u| {
+                sel.keeps(
+                    &u.azure_license_type,
+                    &u.marketplace_license_type,
+                    &u.customer_country,
+                    &u.offer_type,
+                    u.is_preview_sku,
+                )
+            })
+            .map(|u| u.metered_usage as f64 / 10_000.0)
+            .sum();
+        let got: f64 = monthly
+            .metered
+            .unwrap()
+            .iter()
+            .map(|m| m.metered_usage)
+            .sum();
+        assert!(close(got, metered), "metered {what}");
+
+        let subjects = "subject=market,channel,offerType,azureLicenseType,marketplaceLicenseType";
+        for (top, top_param) in [(Some(10), "10"), (Some(3), "3"), (None, "all")] {
+            let trend: ActivityTrend = json(
+                &app,
+                &format!("/api/v1/reports/orders/trend?{q}&{subjects}&top={top_param}"),
+                &token,
+            )
+            .await;
+            check_trend(&raw_orders, &sel, start, top, &trend);
+            let trend: ActivityTrend = json(
+                &app,
+                &format!("/api/v1/reports/usage/trend?{q}&{subjects}&top={top_param}"),
+                &token,
+            )
+            .await;
+            check_trend(&usage_normalized, &sel, start, top, &trend);
+        }
+    }
+}
+on_both_databases!(aggregates_equal_a_recomputation_from_the_raw_rows);
+
+/// Walks every page of a grid query and returns the rows in order.
+async fn walk(app: &TestApp, path: &str, token: &str) -> Vec<GridRow> {
+    let mut rows = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            None => path.to_owned(),
+            Some(c) => format!("{path}&cursor={c}"),
+        };
+        let page: GridPage<GridRow> = json(app, &url, token).await;
+        rows.extend(page.rows);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return rows,
+        }
+        assert!(rows.len() < 10_000, "paging must end");
+    }
+}
+
+async fn grid_filters_sorts_and_pages_like_the_raw_rows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut orders = random_orders(&mut rng, a.publisher_id, 300);
+    for o in orders.iter_mut().step_by(5) {
+        o.order_cancel_date = Some(o.order_purchase_date + chrono::Days::new(9));
+    }
+    app.store(a.publisher_id, "o", FactBatch::Orders(orders.clone()))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    let start: Month = "2026-05".parse().unwrap();
+    let in_period = |o: &&orders::Model| {
+        start
+            .through(start.plus_months(2))
+            .any(|m| m == Month::of(o.month_start_date))
+    };
+
+    type Check = fn(&orders::Model) -> bool;
+    let cases: Vec<(&str, Check)> = vec![
+        ("", |_| true),
+        ("&filter=OrderQuantity:ge:10", |o| o.order_quantity >= 10),
+        ("&filter=OfferType:in:SaaS,Container", |o| {
+            ["SaaS", "Container"].contains(&o.offer_type.as_str())
+        }),
+        (
+            "&filter=CustomerCountry:in:US,DE&filter=OrderQuantity:between:3,12",
+            |o| {
+                ["US", "DE"].contains(&o.customer_country.as_str())
+                    && (3..=12).contains(&o.order_quantity)
+            },
+        ),
+        ("&filter=CustomerCompanyName:contains:ANY%204", |o| {
+            o.customer_company_name.to_lowercase().contains("any 4")
+        }),
+        ("&filter=OrderPurchaseDate:before:2026-06-15", |o| {
+            o.order_purchase_date < "2026-06-15".parse().unwrap()
+        }),
+        ("&filter=OrderCancelDate:after:2026-06-01", |o| {
+            o.order_cancel_date
+                .is_some_and(|d| d > "2026-06-01".parse().unwrap())
+        }),
+        ("&filter=AzureLicenseType:ne:Enterprise", |o| {
+            o.azure_license_type != "Enterprise"
+        }),
+    ];
+    type SortKey = fn(&orders::Model) -> String;
+    let sorts: Vec<(&str, SortKey)> = vec![
+        ("OrderQuantity", |o| format!("{:05}", o.order_quantity)),
+        ("-OrderPurchaseDate", |o| o.order_purchase_date.to_string()),
+        ("CustomerCountry", |o| o.customer_country.clone()),
+        ("-OrderCancelDate", |o| {
+            o.order_cancel_date
+                .map_or("0001-01-01".to_owned(), |d| d.to_string())
+        }),
+    ];
+    for (filter, keep) in &cases {
+        for (sort, sort_key) in &sorts {
+            let descending = sort.starts_with('-');
+            let mut expected: Vec<&orders::Model> = orders
+                .iter()
+                .filter(in_period)
+                .filter(|o| keep(o))
+                .collect();
+            expected.sort_by(|x, y| {
+                let order = sort_key(x)
+                    .cmp(&sort_key(y))
+                    .then_with(|| x.order_id.cmp(&y.order_id));
+                if descending { order.reverse() } else { order }
+            });
+            let path = format!(
+                "/api/v1/reports/orders/details?start={start}&sort={sort}&pageSize=7{filter}"
+            );
+            let got: Vec<String> = walk(&app, &path, &token)
+                .await
+                .iter()
+                .map(|r| r.text("orderId"))
+                .collect();
+            let want: Vec<String> = expected.iter().map(|o| o.order_id.clone()).collect();
+            assert_eq!(got, want, "{path}");
+            let page: GridPage<GridRow> = json(&app, &format!("{path}&total=true"), &token).await;
+            assert_eq!(page.total, Some(want.len() as u64), "{path} total");
+        }
+    }
+}
+on_both_databases!(grid_filters_sorts_and_pages_like_the_raw_rows);
+
+async fn byol_subscription_ids_never_leave_the_server(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut orders = random_orders(&mut rng, a.publisher_id, 60);
+    for (i, o) in orders.iter_mut().enumerate() {
+        o.order_purchase_date = "2026-07-10".parse().unwrap();
+        o.month_start_date = "2026-07-01".parse().unwrap();
+        o.marketplace_license_type = if i % 2 == 0 {
+            MarketplaceLicenseType::BringYourOwnLicense
+        } else {
+            MarketplaceLicenseType::BilledThroughAzure
+        }
+        .name()
+        .to_owned();
+        o.marketplace_subscription_id = format!("real-sub-{i:03}");
+        o.customer_id = format!("cust-{}", i % 3);
+    }
+    app.store(a.publisher_id, "o", FactBatch::Orders(orders.clone()))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    let base = "/api/v1/reports/orders/details?start=2026-07&pageSize=100";
+    let rows = walk(&app, base, &token).await;
+    assert_eq!(rows.len(), 60);
+    let mut hashes = HashSet::new();
+    for row in &rows {
+        let id = row.text("marketplaceSubscriptionId");
+        if row.text("marketplaceLicenseType") == "Bring Your Own License" {
+            assert!(id.starts_with("byol-") && !id.contains("real-sub"), "{id}");
+            hashes.insert(id);
+        } else {
+            assert!(id.starts_with("real-sub-"), "{id}");
+        }
+    }
+    assert_eq!(hashes.len(), 30, "one stable hash per subscription");
+    let again = walk(&app, base, &token).await;
+    assert_eq!(rows, again, "hashes are stable");
+
+    // A hashed ID finds nothing, and nor does the real one of a BYOL order.
+    let hash = hashes.iter().next().unwrap();
+    for id in [hash.as_str(), "real-sub-000"] {
+        let page: GridPage<GridRow> = json(
+            &app,
+            &format!("{base}&filter=MarketplaceSubscriptionId:eq:{id}&total=true"),
+            &token,
+        )
+        .await;
+        assert_eq!(page.total, Some(0), "{id} must find nothing");
+    }
+    let page: GridPage<GridRow> = json(
+        &app,
+        &format!("{base}&filter=MarketplaceSubscriptionId:contains:real&total=true"),
+        &token,
+    )
+    .await;
+    assert_eq!(page.total, Some(30), "only non-BYOL IDs match text filters");
+
+    // Neither downloads nor the customer view carry a real BYOL ID.
+    for format in ["csv", "xlsx"] {
+        let res = app.get(&format!("{base}&format={format}"), &token).await;
+        assert_eq!(res.status(), 200);
+        let bytes = res.bytes().await.unwrap();
+        let text = if format == "csv" {
+            String::from_utf8(bytes.to_vec()).unwrap()
+        } else {
+            xlsx_rows(&bytes)
+                .iter()
+                .map(|r| r.join(","))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        for o in orders.iter().step_by(2) {
+            assert!(
+                !text.contains(&o.marketplace_subscription_id),
+                "{format} leaks a BYOL ID"
+            );
+        }
+        assert!(text.contains(hash.as_str()), "{format} carries the hash");
+    }
+    let view: CustomerView = json(&app, "/api/v1/reports/customers/cust-0", &token).await;
+    assert!(!view.orders.is_empty());
+    for o in &view.orders {
+        let id = o.0.text("marketplaceSubscriptionId");
+        let byol = o.0.text("marketplaceLicenseType") == "Bring Your Own License";
+        assert_eq!(byol, id.starts_with("byol-"), "{id}");
+    }
+}
+on_both_databases!(byol_subscription_ids_never_leave_the_server);
+
+fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).unwrap();
+    let mut rows = Vec::new();
+    for name in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            rows.push(row.iter().map(|c| c.to_string()).collect());
+        }
+    }
+    rows
+}
+
+async fn downloads_hold_the_whole_filtered_result(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut orders = random_orders(&mut rng, a.publisher_id, 250);
+    orders[0].customer_company_name = "=HYPERLINK(\"http://evil\")".to_owned();
+    orders[0].offer_type = "SaaS".to_owned();
+    orders[0].order_purchase_date = "2026-06-02".parse().unwrap();
+    orders[0].month_start_date = "2026-06-01".parse().unwrap();
+    app.store(a.publisher_id, "o", FactBatch::Orders(orders.clone()))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    let path = "/api/v1/reports/orders/details?start=2026-05&filter=OfferType:in:SaaS,Container";
+    let page: GridPage<GridRow> = json(&app, &format!("{path}&total=true"), &token).await;
+    let total = page.total.unwrap() as usize;
+    assert!(total > 20, "more rows than one page");
+    let header: Vec<&str> = Dataset::Orders.columns().iter().map(|c| c.name).collect();
+
+    // CSV, by parameter and by Accept header.
+    for res in [
+        app.get(&format!("{path}&format=csv"), &token).await,
+        app.client
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .header("accept", "text/csv")
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains("attachment")
+        );
+        let body = res.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let got_header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(got_header, header);
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), total);
+        let company = header
+            .iter()
+            .position(|h| *h == "CustomerCompanyName")
+            .unwrap();
+        assert!(
+            records
+                .iter()
+                .any(|r| &r[company] == "'=HYPERLINK(\"http://evil\")"),
+            "formula-like cells are neutralised"
+        );
+        assert!(records.iter().all(|r| !r[company].starts_with('=')));
+    }
+
+    let res = app.get(&format!("{path}&format=xlsx"), &token).await;
+    assert_eq!(res.status(), 200);
+    let rows = xlsx_rows(&res.bytes().await.unwrap());
+    assert_eq!(
+        rows[0],
+        header.iter().map(|h| h.to_string()).collect::<Vec<_>>()
+    );
+    assert_eq!(rows.len() - 1, total);
+}
+on_both_databases!(downloads_hold_the_whole_filtered_result);
+
+async fn personal_data_is_masked_without_the_customers_permission(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[Permission::Orders]).await;
+    let mut rng = StdRng::seed_from_u64(5);
+    app.store(
+        a.publisher_id,
+        "o",
+        FactBatch::Orders(random_orders(&mut rng, a.publisher_id, 30)),
+    )
+    .await;
+    let analyst = app.token(&a.user_email).await;
+    let admin = app.token(&a.admin_email).await;
+    let path = "/api/v1/reports/orders/details?start=2026-05&pageSize=50";
+
+    let page: GridPage<GridRow> = json(&app, path, &analyst).await;
+    assert!(page.masked && !page.rows.is_empty());
+    for row in &page.rows {
+        assert_eq!(
+            row.get("customerName"),
+            Some(&Cell::Text(MASKED.to_owned()))
+        );
+        assert_eq!(
+            row.get("customerCompanyName"),
+            Some(&Cell::Text(MASKED.to_owned()))
+        );
+        assert_ne!(row.text("offerName"), MASKED);
+    }
+    let csv = app
+        .get(&format!("{path}&format=csv"), &analyst)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!csv.contains("Pat Doe") && csv.contains(MASKED));
+    for probe in [
+        "&filter=CustomerName:contains:pat",
+        "&sort=CustomerCompanyName",
+    ] {
+        let res = app.get(&format!("{path}{probe}"), &analyst).await;
+        assert_eq!(res.status(), 403, "{probe}");
+        let p = problem(res).await;
+        assert!(p.detail.contains("Customers permission"), "{}", p.detail);
+    }
+    let page: GridPage<GridRow> = json(&app, path, &admin).await;
+    assert!(!page.masked);
+    assert!(
+        page.rows
+            .iter()
+            .all(|r| r.text("customerName") == "Pat Doe")
+    );
+    let page: GridPage<GridRow> = json(
+        &app,
+        &format!("{path}&filter=CustomerName:contains:pat"),
+        &admin,
+    )
+    .await;
+    assert!(!page.rows.is_empty());
+}
+on_both_databases!(personal_data_is_masked_without_the_customers_permission);
+
+async fn bad_report_parameters_are_named(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(9);
+    app.store(
+        a.publisher_id,
+        "o",
+        FactBatch::Orders(random_orders(&mut rng, a.publisher_id, 40)),
+    )
+    .await;
+    let token = app.token(&a.admin_email).await;
+    let page: GridPage<GridRow> = json(
+        &app,
+        "/api/v1/reports/orders/details?start=2026-05&pageSize=5",
+        &token,
+    )
+    .await;
+    let cursor = page.next_cursor.unwrap();
+    let mut tampered = cursor.clone().into_bytes();
+    tampered[10] = if tampered[10] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+
+    for (path, field) in [
+        ("/api/v1/reports/orders/monthly?markets=US", "markets"),
+        ("/api/v1/reports/orders/monthly?market=US,XX", "market"),
+        ("/api/v1/reports/orders/monthly?offerType=Game", "offerType"),
+        ("/api/v1/reports/orders/monthly?start=2026-13", "start"),
+        ("/api/v1/reports/usage/monthly?measure=cores", "measure"),
+        ("/api/v1/reports/orders/trend?subject=weather", "subject"),
+        ("/api/v1/reports/orders/trend?top=0", "top"),
+        ("/api/v1/reports/orders/details?pageSize=0", "pageSize"),
+        ("/api/v1/reports/orders/details?pageSize=1001", "pageSize"),
+        ("/api/v1/reports/orders/details?sort=Colour", "sort"),
+        (
+            "/api/v1/reports/orders/details?filter=Colour:eq:red",
+            "filter",
+        ),
+        (
+            "/api/v1/reports/orders/details?filter=OrderQuantity:contains:1",
+            "filter",
+        ),
+        (
+            "/api/v1/reports/orders/details?filter=OrderQuantity:gt:many",
+            "filter",
+        ),
+        (
+            "/api/v1/reports/orders/details?filter=OfferType:in:Game",
+            "filter",
+        ),
+        (
+            "/api/v1/reports/orders/details?filter=OrderQuantity",
+            "filter",
+        ),
+        ("/api/v1/reports/orders/details?format=pdf", "format"),
+        ("/api/v1/reports/orders/details?cursor=garbage", "cursor"),
+        (
+            &format!("/api/v1/reports/orders/details?start=2026-05&pageSize=5&cursor={tampered}"),
+            "cursor",
+        ),
+        (
+            &format!(
+                "/api/v1/reports/orders/details?start=2026-05&pageSize=5&sort=OrderId&cursor={cursor}"
+            ),
+            "cursor",
+        ),
+        ("/api/v1/reports/customers/summary?from=2026-02-30", "from"),
+        (
+            "/api/v1/reports/customers/summary?from=2026-05-01&to=2026-04-01",
+            "from",
+        ),
+    ] {
+        let res = app.get(path, &token).await;
+        assert_eq!(res.status(), 400, "{path}");
+        let p = problem(res).await;
+        assert!(p.errors.iter().any(|e| e.field == field), "{path}: {p:?}");
+    }
+    // The same cursor keeps working for its own query.
+    let res = app
+        .get(
+            &format!("/api/v1/reports/orders/details?start=2026-05&pageSize=5&cursor={cursor}"),
+            &token,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+on_both_databases!(bad_report_parameters_are_named);
+
+async fn reports_answer_not_modified_to_a_matching_etag(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(13);
+    app.store(
+        a.publisher_id,
+        "o1",
+        FactBatch::Orders(random_orders(&mut rng, a.publisher_id, 20)),
+    )
+    .await;
+    let token = app.token(&a.admin_email).await;
+    for path in [
+        "/api/v1/reports/summary?start=2026-05",
+        "/api/v1/reports/orders/monthly?start=2026-05",
+        "/api/v1/reports/orders/details?start=2026-05",
+    ] {
+        let res = app.get(path, &token).await;
+        let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+        let res = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 304, "{path}");
+        let res = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&token)
+            .header("if-none-match", "\"something-else\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+    }
+    // New data changes the answer, and so its ETag.
+    let path = "/api/v1/reports/orders/monthly?start=2026-05";
+    let before = app.get(path, &token).await.headers()["etag"].clone();
+    let mut more = random_orders(&mut rng, a.publisher_id, 5);
+    for (i, o) in more.iter_mut().enumerate() {
+        o.order_id = format!("late-{i}");
+    }
+    app.store(a.publisher_id, "o2", FactBatch::Orders(more))
+        .await;
+    let after = app.get(path, &token).await.headers()["etag"].clone();
+    assert_ne!(before, after);
+}
+on_both_databases!(reports_answer_not_modified_to_a_matching_etag);
+
+async fn another_publishers_data_never_shows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let b = app.tenant("beta", &[]).await;
+    let mut rng = StdRng::seed_from_u64(17);
+    let mut orders = random_orders(&mut rng, a.publisher_id, 50);
+    for o in &mut orders {
+        o.customer_id = format!("alpha-only-{}", o.customer_id);
+        o.offer_name = "Alpha Secret Offer".to_owned();
+    }
+    app.store(a.publisher_id, "o", FactBatch::Orders(orders.clone()))
+        .await;
+    let usage: Vec<usage::Model> = (0..40)
+        .map(|i| usage_row(&mut rng, a.publisher_id, i))
+        .collect();
+    app.store(a.publisher_id, "u", FactBatch::Usage(usage))
+        .await;
+    let token_b = app.token(&b.admin_email).await;
+    for path in [
+        "/api/v1/reports/summary?start=2026-05",
+        "/api/v1/reports/orders/options?start=2026-05",
+        "/api/v1/reports/orders/monthly?start=2026-05",
+        "/api/v1/reports/orders/trend?start=2026-05",
+        "/api/v1/reports/orders/details?start=2026-05&total=true",
+        "/api/v1/reports/usage/options?start=2026-05",
+        "/api/v1/reports/usage/monthly?start=2026-05",
+        "/api/v1/reports/usage/trend?start=2026-05",
+        "/api/v1/reports/usage/details?start=2026-05&total=true",
+        "/api/v1/reports/customers/summary?from=2026-01-01&to=2026-12-31",
+        "/api/v1/reports/customers/details?from=2026-01-01&to=2026-12-31&total=true",
+        "/api/v1/reports/payouts/trend?start=2026-05",
+        "/api/v1/reports/payouts/details?start=2026-05&total=true",
+    ] {
+        let res = app.get(path, &token_b).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let body = res.text().await.unwrap();
+        assert!(
+            !body.contains("alpha-only") && !body.contains("Alpha Secret"),
+            "{path}: {body}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+        for key in ["total", "totalActive"] {
+            if let Some(n) = value.get(key).and_then(|v| v.as_f64()) {
+                assert_eq!(n, 0.0, "{path} {key}");
+            }
+        }
+        if let Some(rows) = value.get("rows") {
+            assert_eq!(rows.as_array().unwrap().len(), 0, "{path}");
+        }
+    }
+    let customer = &orders[0].customer_id;
+    let res = app
+        .get(&format!("/api/v1/reports/customers/{customer}"), &token_b)
+        .await;
+    assert_eq!(res.status(), 404);
+    let token_a = app.token(&a.admin_email).await;
+    let view: CustomerView = json(
+        &app,
+        &format!("/api/v1/reports/customers/{customer}"),
+        &token_a,
+    )
+    .await;
+    let expected = orders.iter().filter(|o| &o.customer_id == customer).count();
+    assert_eq!(view.order_count, expected as u64);
+    // Cursors do not cross publishers either.
+    let page: GridPage<GridRow> = json(
+        &app,
+        "/api/v1/reports/orders/details?start=2026-05&pageSize=2",
+        &token_a,
+    )
+    .await;
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/reports/orders/details?start=2026-05&pageSize=2&cursor={}",
+                page.next_cursor.unwrap()
+            ),
+            &token_b,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+}
+on_both_databases!(another_publishers_data_never_shows);
+
+async fn report_areas_need_their_permission(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app
+        .tenant("alpha", &[Permission::Summary, Permission::Orders])
+        .await;
+    let token = app.token(&a.user_email).await;
+    for (path, status) in [
+        ("/api/v1/reports/orders/monthly", 200),
+        ("/api/v1/reports/orders/details", 200),
+        ("/api/v1/reports/customers/summary", 200),
+        ("/api/v1/reports/usage/monthly", 403),
+        ("/api/v1/reports/usage/details", 403),
+        ("/api/v1/reports/payouts/trend", 403),
+        ("/api/v1/reports/payouts/details", 403),
+    ] {
+        let res = app.get(path, &token).await;
+        assert_eq!(res.status(), status, "{path}");
+    }
+    let res = app
+        .client
+        .get(app.url("/api/v1/reports/orders/monthly"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+on_both_databases!(report_areas_need_their_permission);
+
+async fn customer_summary_counts_active_new_and_lost(backend: Backend) {
+    use api::db::entities::customers;
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let row =
+        |id: &str, sub: &str, mlt: MarketplaceLicenseType, acquired: &str, lost: Option<&str>| {
+            customers::Model {
+                publisher_id: a.publisher_id,
+                customer_id: id.to_owned(),
+                marketplace_subscription_id: sub.to_owned(),
+                billing_account_id: "ba".to_owned(),
+                customer_type: "Organization".to_owned(),
+                customer_company_name: format!("{id} Ltd"),
+                first_name: "A".to_owned(),
+                last_name: "B".to_owned(),
+                email: format!("{id}@example.com"),
+                customer_city: "Oslo".to_owned(),
+                customer_state: String::new(),
+                customer_postal_code: "0150".to_owned(),
+                customer_country_region: "NO".to_owned(),
+                customer_communication_culture: "nb-NO".to_owned(),
+                azure_license_type: "Enterprise".to_owned(),
+                marketplace_license_type: mlt.name().to_owned(),
+                offer_name: "Offer".to_owned(),
+                plan_id: "plan".to_owned(),
+                sku: "sku".to_owned(),
+                date_acquired: acquired.parse().unwrap(),
+                date_lost: lost.map(|l| l.parse().unwrap()),
+                last_modified_at: chrono::Utc::now(),
+            }
+        };
+    use MarketplaceLicenseType::*;
+    app.store(
+        a.publisher_id,
+        "c",
+        FactBatch::Customers(vec![
+            row("c1", "s1", BilledThroughAzure, "2025-01-01", None),
+            row(
+                "c1",
+                "s2",
+                BilledThroughAzure,
+                "2026-03-01",
+                Some("2026-03-20"),
+            ),
+            row("c2", "s3", BilledThroughAzure, "2026-02-10", None),
+            row("c3", "s4", Free, "2025-06-01", Some("2026-02-15")),
+            row("c4", "s5", Free, "2025-06-01", Some("2025-12-31")),
+            row("c5", "s6", BringYourOwnLicense, "2026-04-01", None),
+        ]),
+    )
+    .await;
+    let token = app.token(&a.admin_email).await;
+    let s: shared::reports::customers::CustomerSummary = json(
+        &app,
+        "/api/v1/reports/customers/summary?from=2026-01-01&to=2026-03-31",
+        &token,
+    )
+    .await;
+    let by: BTreeMap<&str, (u64, u64, u64)> = s
+        .by_marketplace_license_type
+        .iter()
+        .map(|c| (c.marketplace_license_type.name(), (c.active, c.new, c.lost)))
+        .collect();
+    assert_eq!(by["Billed Through Azure"], (2, 1, 0));
+    assert_eq!(by["Free"], (1, 0, 1));
+    assert_eq!(by["Bring Your Own License"], (0, 0, 0));
+    assert_eq!(s.total_active, 3);
+    let page: GridPage<GridRow> = json(
+        &app,
+        "/api/v1/reports/customers/details?from=2026-01-01&to=2026-03-31&marketplaceLicenseType=Free&total=true",
+        &token,
+    )
+    .await;
+    assert_eq!(page.total, Some(1));
+    assert_eq!(page.rows[0].text("customerId"), "c3");
+}
+on_both_databases!(customer_summary_counts_active_new_and_lost);
