@@ -1,7 +1,7 @@
 // Starts the portal as a user would (`portal serve`) on a free port with a fresh SQLite
 // database and a small demo data set, and stops it again.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -46,7 +46,8 @@ async function freePort() {
  * small unless `fullDemo` asks for the default demo data set (what the speed bench uses).
  *
  * @param {{fullDemo?: boolean}} [options]
- * @returns {Promise<{baseUrl: string, password: string, output: () => string, stop: () => Promise<void>}>}
+ * @returns {Promise<{baseUrl: string, password: string, output: () => string, stop: () => Promise<void>,
+ *   cli: (args: string[]) => Promise<string>}>}
  */
 export async function startPortal({ fullDemo = false } = {}) {
   const bin = process.env.PORTAL_BIN ? path.resolve(process.env.PORTAL_BIN) : defaultPortalBin();
@@ -75,6 +76,7 @@ export async function startPortal({ fullDemo = false } = {}) {
     PORTAL_WEB_DIR: webDir,
     PORTAL_DEMO: 'true',
     PORTAL_DEMO_PASSWORD: DEMO_PASSWORD,
+    PORTAL_PUBLIC_URL: baseUrl,
   });
   if (!fullDemo) {
     Object.assign(env, { PORTAL_DEMO_ORDERS: '3000', PORTAL_DEMO_USAGE_ROWS: '30000' });
@@ -126,7 +128,16 @@ export async function startPortal({ fullDemo = false } = {}) {
     await stop();
     throw new Error(`${error.message}\n--- portal output (last ${OUTPUT_LINES_KEPT} lines) ---\n${output()}`);
   }
-  return { baseUrl, password: DEMO_PASSWORD, output, stop };
+  /** Runs `portal <args>` against this server's database and configuration; its stdout. */
+  const cli = (args) =>
+    new Promise((resolve, reject) => {
+      execFile(bin, args, { cwd: dataDir, env }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`portal ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+    });
+
+  return { baseUrl, password: DEMO_PASSWORD, output, stop, cli };
 }
 
 /** Polls GET /health until it answers 200, the server exits, or the timeout passes. */

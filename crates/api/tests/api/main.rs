@@ -3,9 +3,12 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
 mod crash;
 mod ingest;
+mod isolation;
+mod mail;
 mod openapi;
 mod reports;
 mod store;

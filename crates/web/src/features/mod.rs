@@ -1,7 +1,9 @@
 //! The pages, one folder per feature.
 
+pub mod accounts;
 pub mod customer;
 pub mod orders_usage;
 pub mod placeholders;
 pub mod signin;
 pub mod summary;
+pub mod users;
