@@ -155,11 +155,32 @@ async fn trend(
 /// Answers a grid request: a JSON page, or the whole result as CSV or Excel.
 pub async fn grid_response(
     state: &AppState,
+    caller: &Caller,
     req: &HttpRequest,
     request: grid::GridRequest,
     data_as_of: Option<chrono::DateTime<chrono::Utc>>,
     file_stem: String,
 ) -> Result<HttpResponse, ApiError> {
+    if request.format != Format::Json {
+        // Who took which data out, for the Administrators' audit log.
+        let detail = format!(
+            "{} download of {}: {}",
+            match request.format {
+                Format::Xlsx => "Excel",
+                _ => "CSV",
+            },
+            request.spec.dataset.name(),
+            req.query_string()
+        );
+        crate::accounts::audit::record_by(
+            &state.db,
+            caller,
+            shared::users::AuditAction::DataDownloaded,
+            Some(request.spec.dataset.slug()),
+            detail,
+        )
+        .await?;
+    }
     match request.format {
         Format::Csv => Ok(grid::export::csv(state.db.clone(), request, &file_stem)),
         Format::Xlsx => grid::export::xlsx(state.db.clone(), request, &file_stem).await,
@@ -214,7 +235,7 @@ async fn details(
         grid::Scope::Months(p) => format!("{}-{}-to-{}", dataset.slug(), p.start, p.end),
         _ => dataset.slug().to_owned(),
     };
-    grid_response(state, req, request, data_as_of, stem).await
+    grid_response(state, caller, req, request, data_as_of, stem).await
 }
 
 /// Slicer options of the Orders report: the values present in the period.

@@ -166,6 +166,7 @@ pub async fn list_customers(
     )?;
     grid_response(
         &state,
+        &caller,
         &req,
         request,
         data_as_of,

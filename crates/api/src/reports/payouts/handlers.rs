@@ -109,5 +109,5 @@ pub async fn list_payouts(
         grid::Scope::Months(p) => format!("payouts-{}-to-{}", p.start, p.end),
         _ => "payouts".to_owned(),
     };
-    grid_response(&state, &req, request, data_as_of, stem).await
+    grid_response(&state, &caller, &req, request, data_as_of, stem).await
 }
