@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod crash;
 mod ingest;
+mod licenses;
 mod openapi;
 mod reports;
 mod store;
