@@ -6,7 +6,7 @@
 //
 // Output: one line per country, "<alpha-2>\t<SVG path data>", in an equirectangular
 // projection whose plane is x 0..360 (180°W..180°E) and y 0..145 (84°N..61°S);
-// Antarctica is left out. Coordinates are rounded to 0.1 and points closer than 0.35
+// Antarctica is left out; rings crossing the antimeridian are clamped to the edge. Coordinates are rounded to 0.1 and points closer than 0.35
 // to the previous one dropped.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,10 +30,20 @@ for (const f of countries) {
   const polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
   let d = "";
   for (const poly of polys) {
-    const ring = poly[0];
+    const ring = poly[0].map(project);
+    // Rings that cross the antimeridian (Russia's Chukotka, Fiji) jump across the whole
+    // plane; their far-side points are clamped to the edge they belong to.
+    const crosses = ring.some((p, i) => i > 0 && Math.abs(p[0] - ring[i - 1][0]) > 180);
+    if (crosses) {
+      const east = ring.filter((p) => p[0] > 180).length * 2 > ring.length;
+      for (const p of ring) {
+        if (east && p[0] < 180) p[0] = 360;
+        if (!east && p[0] > 180) p[0] = 0;
+      }
+    }
     const pts = [];
     for (const p of ring) {
-      const [x, y] = project(p).map(round);
+      const [x, y] = p.map(round);
       const last = pts[pts.length - 1];
       if (last && Math.hypot(x - last[0], y - last[1]) < 0.35) continue;
       pts.push([x, y]);

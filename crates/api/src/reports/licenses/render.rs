@@ -261,8 +261,9 @@ fn trend<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(GRID)
+        .light_line_style(TRANSPARENT)
         .bold_line_style(GRID)
+        .y_labels(6)
         .x_labels(n.min(12))
         .x_label_formatter(&|x| {
             let i = x.round();
