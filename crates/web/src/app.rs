@@ -8,8 +8,9 @@ use leptos_router::{NavigateOptions, path};
 
 use crate::auth::{Auth, use_auth};
 use crate::components::layout::Shell;
+use crate::features::licenses::LicensesPage;
 use crate::features::placeholders::{
-    CustomerPage, HelpPage, LicensesPage, NotFoundPage, OrdersUsagePage, UserManagementPage,
+    CustomerPage, HelpPage, NotFoundPage, OrdersUsagePage, UserManagementPage,
 };
 use crate::features::signin::{SignInPage, sign_in_path_returning_to};
 use crate::features::summary::SummaryPage;

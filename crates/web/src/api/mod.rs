@@ -5,6 +5,8 @@
 //! network error or an unreadable body, comes back as a [`Problem`], so pages have one
 //! error type to show.
 
+mod licenses;
+
 use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
@@ -12,6 +14,8 @@ use serde::de::DeserializeOwned;
 use shared::auth::{CurrentUser, Session, SignInRequest};
 use shared::reports::summary::SummaryReport;
 use shared::{ErrorCode, Month, Problem};
+
+pub use licenses::{LicenseWidget, WidgetFile};
 
 /// Where the versioned API lives; the app is served from the same origin.
 const API_BASE: &str = "/api/v1";

@@ -42,17 +42,6 @@ pub fn CustomerPage() -> impl IntoView {
     }
 }
 
-/// `/licenses`.
-#[component]
-pub fn LicensesPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Licenses"
-            what="Provisioned and assigned licenses by offer, plan and country will appear here."
-        />
-    }
-}
-
 /// `/users`: only Administrators manage users; others are told whom to ask.
 #[component]
 pub fn UserManagementPage() -> impl IntoView {
