@@ -169,6 +169,15 @@ test('each widget menu copies the image and downloads its CSV and PDF; Download 
   assert.ok(text.trim().split('\n').length > 1, 'the download has rows');
 });
 
+test('a range without licenses shows the empty state in every widget', { timeout: TEST_TIMEOUT }, async () => {
+  const p = await licensesPage();
+  await p.goto('/licenses?from=2001-01&to=2001-03');
+  await eventually(async () => {
+    assert.equal(await p.getByTestId('empty').count(), 4);
+  });
+  await p.goto('/licenses');
+});
+
 test('pointing at the top country on the map shows its licenses', { timeout: TEST_TIMEOUT }, async () => {
   const p = await licensesPage();
   await p.goto('/licenses');

@@ -312,3 +312,24 @@ impl DrawingBackend for PdfBackend<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_encoded_for_the_standard_fonts() {
+        assert_eq!(win_ansi("Data · 5€ – ok"), b"Data \xB7 5\x80 \x96 ok".to_vec());
+        assert_eq!(win_ansi("Zürich"), b"Z\xFCrich".to_vec());
+        assert_eq!(win_ansi("東京"), b"??".to_vec());
+    }
+
+    #[test]
+    fn translucent_colours_are_mixed_with_the_white_page() {
+        let half_black = BackendColor {
+            alpha: 0.5,
+            rgb: (0, 0, 0),
+        };
+        assert_eq!(over_white(half_black), (0.5, 0.5, 0.5));
+    }
+}

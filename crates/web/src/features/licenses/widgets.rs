@@ -151,6 +151,9 @@ fn change_text(now: i64, before: Option<i64>) -> String {
 /// The Customers widget's body.
 #[component]
 pub fn CustomersBody(data: LicenseCustomersWidget) -> impl IntoView {
+    if data.months.iter().all(|m| m.customers == 0) {
+        return view! { <Empty/> }.into_any();
+    }
     let bars: Vec<Bar> = data
         .months
         .iter()
@@ -171,11 +174,19 @@ pub fn CustomersBody(data: LicenseCustomersWidget) -> impl IntoView {
         </p>
         <BarChart test_id="customers-trend" title="Customers per month" unit="customers" bars=bars/>
     }
+    .into_any()
 }
 
 /// The Licenses widget's body.
 #[component]
 pub fn LicensesBody(data: LicenseLicensesWidget) -> impl IntoView {
+    if data
+        .months
+        .iter()
+        .all(|m| m.provisioned == 0 && m.assigned == 0)
+    {
+        return view! { <Empty/> }.into_any();
+    }
     let rows = data
         .months
         .iter()
@@ -225,6 +236,7 @@ pub fn LicensesBody(data: LicenseLicensesWidget) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
     }
+    .into_any()
 }
 
 /// The Analysis widget's body.
