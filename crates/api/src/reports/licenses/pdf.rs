@@ -319,7 +319,10 @@ mod tests {
 
     #[test]
     fn text_is_encoded_for_the_standard_fonts() {
-        assert_eq!(win_ansi("Data · 5€ – ok"), b"Data \xB7 5\x80 \x96 ok".to_vec());
+        assert_eq!(
+            win_ansi("Data · 5€ – ok"),
+            b"Data \xB7 5\x80 \x96 ok".to_vec()
+        );
         assert_eq!(win_ansi("Zürich"), b"Z\xFCrich".to_vec());
         assert_eq!(win_ansi("東京"), b"??".to_vec());
     }

@@ -156,14 +156,12 @@ type Area<DB> = DrawingArea<DB, Shift>;
 type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
-    ("sans-serif", size).into_font().color(&color)
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal).color(&color)
 }
 
 fn bold_style(size: f64, color: RGBColor) -> TextStyle<'static> {
-    ("sans-serif", size)
-        .into_font()
-        .style(FontStyle::Bold)
-        .color(&color)
+    // `FontDesc::style` keeps the regular face's glyphs; a bold face is chosen at creation.
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Bold).color(&color)
 }
 
 /// Shortens `text` to `max` characters with an ellipsis.

@@ -224,11 +224,17 @@ impl Widget for LicenseAnalysisWidget {
                             r.offer_name.as_deref().unwrap_or_default(),
                             r.plan_name.as_deref().unwrap_or_default()
                         ),
-                        AnalysisBy::Customers => format!(
-                            "{} ({})",
-                            r.customer_name.as_deref().unwrap_or_default(),
-                            r.customer_id.as_deref().unwrap_or_default()
-                        ),
+                        AnalysisBy::Customers => {
+                            // The ID tells apart customers of one name (or masked names).
+                            let id: String = r
+                                .customer_id
+                                .as_deref()
+                                .unwrap_or_default()
+                                .chars()
+                                .take(8)
+                                .collect();
+                            format!("{} ({id})", r.customer_name.as_deref().unwrap_or_default())
+                        }
                     },
                     provisioned: r.provisioned,
                     assigned: r.assigned,
