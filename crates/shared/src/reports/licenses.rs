@@ -290,3 +290,39 @@ pub struct LicenseGeographyWidget {
     /// Countries/regions, most provisioned first (ties by code).
     pub countries: Vec<CountryLicenses>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_pairs_give_only_what_is_set() {
+        let month = |s: &str| s.parse::<Month>().ok();
+        let default = LicenseFilters {
+            range: "last6m".to_owned(),
+            from: month("2026-01"),
+            to: month("2026-06"),
+            ..LicenseFilters::default()
+        };
+        assert!(default.query_pairs().is_empty());
+        let custom = LicenseFilters {
+            range: "custom".to_owned(),
+            offer_type: vec![OfferType::SaaS],
+            country: vec!["DE".to_owned(), "US".to_owned()],
+            ..default.clone()
+        };
+        assert_eq!(
+            custom.query_pairs(),
+            vec![
+                ("from", "2026-01".to_owned()),
+                ("to", "2026-06".to_owned()),
+                ("offerType", "SaaS".to_owned()),
+                ("country", "DE,US".to_owned()),
+            ]
+        );
+        assert_eq!(
+            custom.describe(),
+            "2026-01 to 2026-06 · Offer type: SaaS · Country/region: DE, US"
+        );
+    }
+}
