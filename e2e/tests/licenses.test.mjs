@@ -125,6 +125,27 @@ test('filtering by the top country and 12 months changes every widget to the API
   });
 });
 
+test('a custom range from the date inputs drives the widgets and the URL', { timeout: TEST_TIMEOUT }, async () => {
+  const p = await licensesPage();
+  await p.goto('/licenses');
+  const latest = (await licenseApi('licenses', {})).filters.to;
+  const [y, m] = latest.split('-').map(Number);
+  const back = (n) => {
+    const d = new Date(Date.UTC(y, m - 1 - n, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  const [from, to] = [back(4), back(2)];
+
+  await p.getByTestId('range').selectOption('custom');
+  await p.getByTestId('from').fill(from);
+  await p.getByTestId('to').fill(to);
+  await p.getByTestId('apply-filters').click();
+  await p.waitForURL((url) => url.searchParams.get('from') === from && url.searchParams.get('to') === to);
+  const shown = await expectWidgetsShow(p, { from, to });
+  assert.equal(shown.licenses.months.length, 3);
+  assert.equal(shown.licenses.current.month, to);
+});
+
 test('each widget menu copies the image and downloads its CSV and PDF; Download data gives the rows', { timeout: TEST_TIMEOUT }, async () => {
   const p = await licensesPage();
   for (const [widget, header] of [

@@ -118,7 +118,15 @@ pub fn WidgetCard(
             <div class="card-header widget-header">
                 <h2 id=heading_id>{title.clone()}</h2>
                 {controls}
-                <details class="widget-menu" node_ref=menu_ref>
+                <details
+                    class="widget-menu"
+                    node_ref=menu_ref
+                    on:keydown=move |ev| {
+                        if ev.key() == "Escape" {
+                            close_menu();
+                        }
+                    }
+                >
                     <summary aria-label=format!("More actions for {title}") data-testid="widget-menu">"…"</summary>
                     <div class="widget-menu-items">
                         <button type="button" class="button button-quiet" data-testid="copy-image" on:click=copy>
