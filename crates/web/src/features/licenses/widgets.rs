@@ -279,6 +279,7 @@ pub fn AnalysisBody(data: LicenseAnalysisWidget) -> impl IntoView {
                     <td class="num">{count(r.assigned)}</td>
                     <td class="num">{format!("{:.1}%", r.assigned_percent)}</td>
                     <td class="num">{signed(r.provisioned - r.previous_provisioned)}</td>
+                    <td class="num">{signed(r.assigned - r.previous_assigned)}</td>
                 </tr>
             }
         })
@@ -300,6 +301,7 @@ pub fn AnalysisBody(data: LicenseAnalysisWidget) -> impl IntoView {
                         <th scope="col" class="num">"Assigned"</th>
                         <th scope="col" class="num">"% of assigned"</th>
                         <th scope="col" class="num">"Provisioned MoM"</th>
+                        <th scope="col" class="num">"Assigned MoM"</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
