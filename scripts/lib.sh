@@ -176,34 +176,32 @@ ensure_node() {
 
 # Swagger UI for the API reference page (/api/docs), vendored from npm at build time so
 # the instance never loads it from a CDN.
-ensure_apidocs_assets() {
-    say "API reference assets (npm ci in crates/api/apidocs/)"
+# `npm ci` in a folder, but only when its package-lock.json changed since the last install
+# there (npm ci always wipes node_modules, so running it every time would be slow).
+npm_ci_if_changed() {
+    local dir="$1" want have stamp="$1/node_modules/.installed-lock-sha256"
     ensure_node
-    local dir="$REPO_ROOT/crates/api/apidocs" want have
-    want="$(node -p 'require(process.argv[1]).dependencies["swagger-ui-dist"]' "$dir/package.json")"
-    have="$(node -p 'try { require(process.argv[1]).version } catch { "" }' \
-        "$dir/node_modules/swagger-ui-dist/package.json")"
+    [ -f "$dir/package-lock.json" ] || die "$dir/package-lock.json is missing"
+    want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
     if [ "$have" = "$want" ]; then
-        ok "swagger-ui-dist ${have} installed"
+        ok "installed as locked (${dir#"$REPO_ROOT"/}/package-lock.json)"
     else
         (cd "$dir" && npm ci --no-audit --no-fund)
+        printf '%s\n' "$want" >"$stamp"
     fi
+}
+
+# Swagger UI for the API reference page (/api/docs), vendored from npm at build time so
+# the instance never loads it from a CDN.
+ensure_apidocs_assets() {
+    say "API reference assets (npm ci in crates/api/apidocs/)"
+    npm_ci_if_changed "$REPO_ROOT/crates/api/apidocs"
 }
 
 ensure_e2e_deps() {
     say "e2e npm dependencies (npm ci in e2e/)"
-    ensure_node
-    # npm ci always wipes node_modules, so run it only when the installed playwright-core
-    # differs from the pinned one.
-    local want have
-    want="$(node -p 'require(process.argv[1]).devDependencies["playwright-core"]' "$REPO_ROOT/e2e/package.json")"
-    have="$(node -p 'try { require(process.argv[1]).version } catch { "" }' \
-        "$REPO_ROOT/e2e/node_modules/playwright-core/package.json")"
-    if [ "$have" = "$want" ]; then
-        ok "playwright-core ${have} installed"
-    else
-        (cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund)
-    fi
+    npm_ci_if_changed "$REPO_ROOT/e2e"
 }
 
 postgres_answers() {

@@ -52,3 +52,81 @@ export function addMonths(month, n) {
   const mm = index - y * 12 + 1;
   return `${String(y).padStart(4, '0')}-${String(mm).padStart(2, '0')}`;
 }
+
+/**
+ * GET an API path with query pairs ([name, value] arrays, names may repeat) as JSON.
+ *
+ * @param {string} baseUrl
+ * @param {string} accessToken
+ * @param {string} path e.g. `/api/v1/reports/orders/monthly`
+ * @param {Array<[string, string]>|Record<string, string>} [params]
+ */
+export async function getJson(baseUrl, accessToken, path, params = []) {
+  const response = await fetch(apiUrl(baseUrl, path, params), {
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+  });
+  if (response.status !== 200) throw await problem(response);
+  return response.json();
+}
+
+/** GET an API path as bytes (a download), with its response headers. */
+export async function getBytes(baseUrl, accessToken, path, params = []) {
+  const response = await fetch(apiUrl(baseUrl, path, params), {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  if (response.status !== 200) throw await problem(response);
+  return { headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+function apiUrl(baseUrl, path, params) {
+  const url = new URL(path, baseUrl);
+  const pairs = Array.isArray(params) ? params : Object.entries(params);
+  for (const [name, value] of pairs) {
+    if (value !== undefined && value !== null) url.searchParams.append(name, String(value));
+  }
+  return url;
+}
+
+/** The Orders or Usage monthly view (`area` = orders | usage). */
+export function getMonthly(baseUrl, token, area, params = []) {
+  return getJson(baseUrl, token, `/api/v1/reports/${area}/monthly`, params);
+}
+
+/** The Orders or Usage trend view. */
+export function getTrend(baseUrl, token, area, params = []) {
+  return getJson(baseUrl, token, `/api/v1/reports/${area}/trend`, params);
+}
+
+/** The slicer options of the Orders or Usage report. */
+export function getOptions(baseUrl, token, area, params = []) {
+  return getJson(baseUrl, token, `/api/v1/reports/${area}/options`, params);
+}
+
+/** A page of the Orders or Usage detail grid. */
+export function getDetails(baseUrl, token, area, params = []) {
+  return getJson(baseUrl, token, `/api/v1/reports/${area}/details`, params);
+}
+
+/** One customer's view. */
+export function getCustomer(baseUrl, token, customerId) {
+  return getJson(baseUrl, token, `/api/v1/reports/customers/${encodeURIComponent(customerId)}`);
+}
+
+/** The number of data rows of a CSV text (header excluded; quoted newlines respected). */
+export function csvRowCount(text) {
+  let rows = 0;
+  let quoted = false;
+  let sawField = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if (c === '\n' && !quoted) {
+      rows += 1;
+      sawField = false;
+      continue;
+    }
+    if (c !== '\r') sawField = true;
+  }
+  if (sawField) rows += 1;
+  return Math.max(0, rows - 1);
+}

@@ -1,7 +1,7 @@
 // Starts the portal as a user would (`portal serve`) on a free port with a fresh SQLite
 // database and a small demo data set, and stops it again.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -14,7 +14,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** Every demo account gets this password (PORTAL_DEMO_PASSWORD). */
 export const DEMO_PASSWORD = 'e2e-demo-password';
 
-const STARTUP_TIMEOUT_MS = 120_000;
+const STARTUP_TIMEOUT_MS = Number(process.env.E2E_STARTUP_TIMEOUT_MS || 600_000);
 const STOP_TIMEOUT_MS = 10_000;
 const OUTPUT_LINES_KEPT = 200;
 
@@ -42,11 +42,14 @@ async function freePort() {
 }
 
 /**
- * Starts `portal serve` and resolves once GET /health answers 200.
+ * Starts `portal serve` and resolves once GET /health answers 200. The demo data is
+ * small unless `fullDemo` asks for the default demo data set (what the speed bench uses).
  *
- * @returns {Promise<{baseUrl: string, password: string, output: () => string, stop: () => Promise<void>}>}
+ * @param {{fullDemo?: boolean}} [options]
+ * @returns {Promise<{baseUrl: string, password: string, output: () => string, stop: () => Promise<void>,
+ *   cli: (args: string[]) => Promise<string>}>}
  */
-export async function startPortal() {
+export async function startPortal({ fullDemo = false } = {}) {
   const bin = process.env.PORTAL_BIN ? path.resolve(process.env.PORTAL_BIN) : defaultPortalBin();
   if (!existsSync(bin)) {
     throw new Error(`portal binary not found at ${bin}: run \`cargo build -p api\` (or set PORTAL_BIN)`);
@@ -73,9 +76,11 @@ export async function startPortal() {
     PORTAL_WEB_DIR: webDir,
     PORTAL_DEMO: 'true',
     PORTAL_DEMO_PASSWORD: DEMO_PASSWORD,
-    PORTAL_DEMO_ORDERS: '3000',
-    PORTAL_DEMO_USAGE_ROWS: '30000',
+    PORTAL_PUBLIC_URL: baseUrl,
   });
+  if (!fullDemo) {
+    Object.assign(env, { PORTAL_DEMO_ORDERS: '3000', PORTAL_DEMO_USAGE_ROWS: '30000' });
+  }
 
   const child = spawn(bin, ['serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
@@ -123,7 +128,16 @@ export async function startPortal() {
     await stop();
     throw new Error(`${error.message}\n--- portal output (last ${OUTPUT_LINES_KEPT} lines) ---\n${output()}`);
   }
-  return { baseUrl, password: DEMO_PASSWORD, output, stop };
+  /** Runs `portal <args>` against this server's database and configuration; its stdout. */
+  const cli = (args) =>
+    new Promise((resolve, reject) => {
+      execFile(bin, args, { cwd: dataDir, env }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`portal ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      });
+    });
+
+  return { baseUrl, password: DEMO_PASSWORD, output, stop, cli };
 }
 
 /** Polls GET /health until it answers 200, the server exits, or the timeout passes. */

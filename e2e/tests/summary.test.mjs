@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import { addMonths, displayName, getSummary, signInToApi } from '../lib/api.mjs';
+import { expectAccessible } from '../lib/app.mjs';
 import { eventually, launchBrowser, newPage, screenshot } from '../lib/browser.mjs';
 import { startPortal } from '../lib/server.mjs';
 
@@ -143,4 +144,56 @@ test('a screenshot of the Summary page is saved to e2e/screenshots/summary.png',
 
   const file = await screenshot(page, 'summary');
   assert.ok((await stat(file)).size > 0, `${file} is not empty`);
+});
+
+test('the Top 5 panel switches between Markets, Performing Offers and Customers, as the API ranks them', { timeout: TEST_TIMEOUT }, async () => {
+  const page = await adminSummaryPage();
+  await page.goto('/summary');
+  const report = await getSummary(portal.baseUrl, apiSession.accessToken);
+  const lists = { markets: report.topMarkets, offers: report.topOffers, customers: report.topCustomers };
+  for (const [choice, label] of [
+    ['offers', 'Performing Offers'],
+    ['customers', 'Customers'],
+    ['markets', 'Markets'],
+  ]) {
+    await page.getByTestId('top-five-panel').getByText(label, { exact: true }).click();
+    await eventually(async () => {
+      const bars = await barsOf(page, 'top-five');
+      assert.deepEqual(bars, lists[choice].map((c) => [c.key, c.value]), `top 5 ${choice}`);
+    });
+    const top = new URL(page.url()).searchParams.get('top');
+    assert.equal(top ?? 'markets', choice, 'the choice is in the URL');
+    assert.ok(lists[choice].length <= 5);
+  }
+});
+
+test('the Payout trend panel shows for a publisher with paid offers, with the API amounts', { timeout: TEST_TIMEOUT }, async () => {
+  const page = await adminSummaryPage();
+  await page.goto('/summary');
+  const report = await getSummary(portal.baseUrl, apiSession.accessToken);
+  if (report.payoutTrend) {
+    await eventually(async () => {
+      const bars = await barsOf(page, 'payout-trend');
+      assert.deepEqual(
+        bars.map(([m]) => m),
+        report.payoutTrend.map((p) => p.month),
+      );
+      bars.forEach(([, v], i) => assert.ok(Math.abs(v - Number(report.payoutTrend[i].earningAmountUsd)) < 0.005));
+    });
+  } else {
+    await page.getByTestId('new-orders-trend').waitFor();
+    assert.equal(await page.getByTestId('payout-panel').count(), 0, 'no payout panel without paid offers');
+  }
+  // The analyst has no Payouts permission: the API leaves the trend out, and so does the page.
+  const analyst = await newPage(browser, portal.baseUrl);
+  try {
+    await signIn(analyst, 'analyst@contoso.example', portal.password);
+    await landOnSummary(analyst);
+    await analyst.getByTestId('new-orders-trend').waitFor();
+    assert.equal(await analyst.getByTestId('payout-panel').count(), 0, 'no payout panel without the Payouts permission');
+  } finally {
+    await analyst.context().close();
+  }
+  await screenshot(page, 'summary-full');
+  await expectAccessible(page, 'summary page');
 });

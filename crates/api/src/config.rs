@@ -49,6 +49,35 @@ pub struct Config {
     pub operator_token: Option<String>,
     /// The largest ingestion body accepted, in bytes (413 past it).
     pub ingest_max_bytes: u64,
+    /// The address people reach the portal at; mailed links start with it. Defaults to
+    /// `http://<host>:<port>`.
+    pub public_url: Option<String>,
+    /// SMTP server; without it, mail stays in the outbox (`portal outbox`).
+    pub smtp_host: Option<String>,
+    /// SMTP port (default: 587 for `starttls`, 465 for `tls`, 25 for `none`).
+    pub smtp_port: Option<u16>,
+    /// SMTP user name.
+    pub smtp_username: Option<String>,
+    /// SMTP password.
+    pub smtp_password: Option<String>,
+    /// SMTP transport security: `starttls`, `tls` or `none`.
+    pub smtp_tls: String,
+    /// The sender of the instance's mail.
+    pub mail_from: String,
+    /// How long an invitation link works, in seconds.
+    pub invitation_ttl_secs: u64,
+    /// How long a password reset link works, in seconds.
+    pub password_reset_ttl_secs: u64,
+    /// How long a refresh token (the browser's session) lives without use, in seconds.
+    pub refresh_token_ttl_secs: u64,
+    /// Failed sign-ins per account within a window before it is throttled.
+    pub sign_in_failures_per_account: u32,
+    /// Failed sign-ins per client address within a window before it is throttled.
+    pub sign_in_failures_per_address: u32,
+    /// The throttling window, in seconds.
+    pub sign_in_window_secs: u64,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
     /// Memory for cached aggregate report answers, in bytes.
     pub report_cache_bytes: u64,
 }
@@ -74,6 +103,20 @@ impl Default for Config {
             log_json: false,
             operator_token: None,
             ingest_max_bytes: 256 * 1024 * 1024,
+            public_url: None,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_tls: "starttls".to_owned(),
+            mail_from: "Seller Insights Portal <no-reply@localhost>".to_owned(),
+            invitation_ttl_secs: 7 * 24 * 3600,
+            password_reset_ttl_secs: 3600,
+            refresh_token_ttl_secs: 14 * 24 * 3600,
+            sign_in_failures_per_account: 5,
+            sign_in_failures_per_address: 50,
+            sign_in_window_secs: 15 * 60,
+            trust_forwarded_for: false,
             report_cache_bytes: 64 * 1024 * 1024,
         }
     }
@@ -94,6 +137,14 @@ impl Config {
             .merge(Env::prefixed("PORTAL_").ignore(&["CONFIG"]))
             .extract()
             .map_err(Box::new)
+    }
+
+    /// The portal's public address without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}:{}", self.host, self.port),
+        }
     }
 
     /// Whether the database is the embedded SQLite default.

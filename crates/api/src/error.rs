@@ -17,6 +17,9 @@ pub enum ApiError {
     /// A failure of the server or a dependency (5xx); the text is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
+    /// Too many attempts (429): the problem and the seconds to send in `Retry-After`.
+    #[error("{0}")]
+    RateLimited(Box<Problem>, u64),
     /// The database does not answer (503).
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -67,7 +70,7 @@ impl ApiError {
     /// The problem document sent for this error.
     pub fn problem(&self) -> Problem {
         let mut problem = match self {
-            ApiError::Client(p) => (**p).clone(),
+            ApiError::Client(p) | ApiError::RateLimited(p, _) => (**p).clone(),
             ApiError::Internal(_) => Problem::new(
                 ErrorCode::Internal,
                 "Something went wrong on our side. It has been logged; quote the request id if you report it.",
@@ -104,9 +107,15 @@ impl ResponseError for ApiError {
             ApiError::Internal(cause) | ApiError::Unavailable(cause) => {
                 tracing::error!(request_id = ?problem.request_id, %cause, "request failed");
             }
-            ApiError::Client(_) => {}
+            ApiError::Client(_) | ApiError::RateLimited(..) => {}
         }
-        problem_response(&problem)
+        let mut response = problem_response(&problem);
+        if let ApiError::RateLimited(_, seconds) = self
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

@@ -1,6 +1,7 @@
 //! The Seller Insights Portal server: REST API under `/api/v1`, the browser app, demo
 //! data and the operator's command line. See ARCHITECTURE.md for the map.
 
+pub mod accounts;
 pub mod apidocs;
 pub mod auth;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod ingest;
+pub mod mail;
 pub mod openapi;
 pub mod query;
 pub mod reports;

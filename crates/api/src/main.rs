@@ -81,6 +81,18 @@ enum Command {
         /// The file.
         file: PathBuf,
     },
+    /// Onboard and list publishers.
+    Publishers {
+        #[command(subcommand)]
+        command: PublishersCommand,
+    },
+    /// Print the newest mails of the outbox (invitations, password resets), newest
+    /// first. Without SMTP configured this is how mail reaches people.
+    Outbox {
+        /// At most this many mails.
+        #[arg(long, default_value_t = 10)]
+        limit: u64,
+    },
     /// List stored batches, newest first.
     Batches {
         /// Only this publisher's (slug or id).
@@ -90,6 +102,31 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u64,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum PublishersCommand {
+    /// Create a publisher and invite its first Administrator (the invitation goes out by
+    /// SMTP, or waits in the outbox: see `portal outbox`).
+    Create {
+        /// The publisher's name, e.g. "Adventure Works".
+        #[arg(long)]
+        name: String,
+        /// A short unique handle: lower-case letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+        /// The first Administrator's email address.
+        #[arg(long)]
+        admin_email: String,
+        /// The first Administrator's first name.
+        #[arg(long, default_value = "")]
+        admin_first_name: String,
+        /// The first Administrator's last name.
+        #[arg(long, default_value = "")]
+        admin_last_name: String,
+    },
+    /// List every publisher with its number of users.
+    List,
 }
 
 #[tokio::main]
@@ -168,6 +205,8 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Publishers { command } => publishers(config, command).await,
+        Command::Outbox { limit } => outbox(config, limit).await,
         Command::Batches { publisher, limit } => batches(config, publisher.as_deref(), limit).await,
         Command::Migrate => {
             startup::prepare(config).await?;
@@ -352,6 +391,87 @@ async fn batches(config: Config, publisher: Option<&str>, limit: u64) -> anyhow:
             b.source,
             b.batch_key
         );
+    }
+    Ok(())
+}
+
+async fn publishers(config: Config, command: PublishersCommand) -> anyhow::Result<()> {
+    let state = startup::prepare(config).await?;
+    match command {
+        PublishersCommand::Create {
+            name,
+            slug,
+            admin_email,
+            admin_first_name,
+            admin_last_name,
+        } => {
+            let request = shared::users::NewPublisherRequest {
+                name,
+                slug,
+                admin_email,
+                admin_first_name,
+                admin_last_name,
+            };
+            let done = api::accounts::operator::onboard(&state, &request)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            println!(
+                "Created publisher {} ({}, id {}).",
+                done.publisher.name, done.publisher.slug, done.publisher.id
+            );
+            let via = if state.mailer.uses_smtp() {
+                "by mail"
+            } else {
+                "to the outbox (no SMTP configured; read it with `portal outbox`)"
+            };
+            println!(
+                "Invited {} as its first Administrator; the invitation went {via}.",
+                done.administrator.email
+            );
+            Ok(())
+        }
+        PublishersCommand::List => {
+            println!(
+                "{:>4}  {:20} {:6} {:14} name",
+                "id", "slug", "users", "self-reset"
+            );
+            for p in api::accounts::operator::list(&state).await? {
+                println!(
+                    "{:>4}  {:20} {:6} {:14} {}",
+                    p.id,
+                    p.slug,
+                    p.users,
+                    if p.allow_password_reset {
+                        "allowed"
+                    } else {
+                        "off"
+                    },
+                    p.name
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn outbox(config: Config, limit: u64) -> anyhow::Result<()> {
+    let state = startup::prepare(config).await?;
+    let mails = api::mail::outbox(&state.db, limit.clamp(1, 1000)).await?;
+    if mails.is_empty() {
+        println!("The outbox is empty.");
+    }
+    for m in mails {
+        println!("{}", "=".repeat(72));
+        println!("Date:    {}", m.created_at.format("%Y-%m-%d %H:%M:%S UTC"));
+        println!("To:      {}", m.to);
+        println!("Subject: {}", m.subject);
+        println!(
+            "Status:  {}{}",
+            m.status,
+            m.error.map(|e| format!(" ({e})")).unwrap_or_default()
+        );
+        println!();
+        println!("{}", m.body.trim_end());
     }
     Ok(())
 }

@@ -15,16 +15,23 @@ use crate::routes;
         description = "Orders, usage, customers, licenses and payouts of a marketplace publisher, \
                        as the Seller Insights Portal shows them. Every report is scoped to the caller's \
                        publisher. Errors are RFC 9457 problem documents (`application/problem+json`) \
-                       with a stable `code`.",
+                       with a stable `code`. Each operation's `x-access` extension says who may call it: \
+                       `public`, `signed-in`, `administrator`, `operator` or `permission:<Permission>`. \
+                       People sign in at `/auth/sign-in`; integrations get tokens from `/oauth/token` \
+                       (client credentials).",
         license(name = "MIT OR Apache-2.0"),
     ),
     modifiers(&BearerSecurity),
     components(schemas(shared::Problem, shared::ErrorCode, shared::FieldError)),
     tags(
-        (name = "auth", description = "Signing in and the signed-in user"),
+        (name = "auth", description = "Signing in, sessions and the signed-in user"),
+        (name = "accounts", description = "Invitations and password resets (single-use mailed links)"),
+        (name = "users", description = "User Management and publisher settings (Administrators)"),
+        (name = "integrations", description = "API clients and OAuth 2.0 client-credentials tokens"),
+        (name = "audit", description = "The publisher's audit log (Administrators)"),
         (name = "reports", description = "Reports of the caller's publisher"),
         (name = "ingestion", description = "Feeding data in (the instance's operator)"),
-        (name = "operations", description = "Running the instance"),
+        (name = "operations", description = "Running the instance and onboarding publishers (the instance's operator)"),
     ),
 )]
 struct ApiDoc;

@@ -5,15 +5,37 @@ use shared::ErrorCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
-use crate::{auth, health, ingest, reports};
+use crate::{accounts, auth, health, ingest, reports};
 
 /// The documented routes: `/health` and everything under `/api/v1`.
 pub fn documented(cfg: &mut ServiceConfig) {
     cfg.service(health::health).service(
         utoipa_actix_web::scope("/api/v1")
             .service(auth::handlers::sign_in)
+            .service(auth::handlers::refresh_session)
             .service(auth::handlers::sign_out)
+            .service(auth::handlers::change_password)
             .service(auth::handlers::me)
+            .service(accounts::links::preview_invitation)
+            .service(accounts::links::accept_invitation)
+            .service(accounts::links::request_password_reset)
+            .service(accounts::links::complete_password_reset)
+            .service(accounts::users::list_users)
+            .service(accounts::users::invite_user)
+            .service(accounts::users::get_user)
+            .service(accounts::users::update_user)
+            .service(accounts::users::delete_user)
+            .service(accounts::users::resend_invitation)
+            .service(accounts::settings::get_publisher_settings)
+            .service(accounts::settings::update_publisher_settings)
+            .service(accounts::api_clients::list_api_clients)
+            .service(accounts::api_clients::create_api_client)
+            .service(accounts::api_clients::revoke_api_client)
+            .service(accounts::api_clients::create_oauth_token)
+            .service(accounts::audit::list_audit_log)
+            .service(accounts::operator::create_publisher_handler)
+            .service(accounts::operator::list_publishers)
+            .service(accounts::operator::list_outbox)
             .service(reports::summary::handlers::get_summary)
             .service(reports::activity::handlers::get_orders_options)
             .service(reports::activity::handlers::get_orders_monthly)

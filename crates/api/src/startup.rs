@@ -33,11 +33,13 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         )
     })?;
     let operator_token = operator_token(&config)?;
+    let mailer = crate::mail::Mailer::from_config(&config).context("setting up mail")?;
     let report_secret = crate::config::kept_secret(&config.data_dir, "report-secret", 32, "", 32)
         .with_context(|| {
         format!("keeping the report secret in {}", config.data_dir.display())
     })?;
     Ok(AppState {
+        mailer: Arc::new(mailer),
         db,
         tokens: Arc::new(tokens),
         report_keys: crate::reports::keys::ReportKeys::from_secret(&report_secret),

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
+use crate::mail::Mailer;
 
 /// The application state: database pool, token keys and configuration. Cheap to clone.
 #[derive(Clone)]
@@ -22,4 +23,6 @@ pub struct AppState {
     pub report_keys: crate::reports::keys::ReportKeys,
     /// SHA-256 of the operator's token (the token itself is not kept in memory).
     pub operator_token_sha256: [u8; 32],
+    /// Sends mail (SMTP when configured) and keeps the outbox.
+    pub mailer: Arc<Mailer>,
 }

@@ -155,3 +155,72 @@ pub struct PublisherRef {
     /// The publisher's name.
     pub name: String,
 }
+
+/// Changing one's own password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"currentPassword": "correct horse battery", "newPassword": "a longer passphrase of mine"})))]
+pub struct ChangePasswordRequest {
+    /// The password now.
+    pub current_password: String,
+    /// The new password: at least 12 characters, not a commonly used one.
+    pub new_password: String,
+}
+
+/// A single-use link's token (invitation or password reset), as the mailed link carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"token": "1.bm90LWEtcmVhbC10b2tlbi1qdXN0LWFuLWV4YW1wbGU"})))]
+pub struct LinkToken {
+    /// The token from the link.
+    pub token: String,
+}
+
+/// Who an invitation is for, so the page can greet them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationPreview {
+    /// The invited email address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// The publisher they are invited to.
+    pub publisher_name: String,
+}
+
+/// Setting a password with a single-use link's token (accepting an invitation, or
+/// completing a password reset).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"token": "1.bm90LWEtcmVhbC10b2tlbi1qdXN0LWFuLWV4YW1wbGU", "password": "a longer passphrase of mine"})))]
+pub struct SetPasswordRequest {
+    /// The token from the link.
+    pub token: String,
+    /// The new password: at least 12 characters, not a commonly used one.
+    pub password: String,
+}
+
+/// Asking for a password reset link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email": "pat@contoso.example"})))]
+pub struct PasswordResetRequest {
+    /// The account's email address.
+    pub email: String,
+}
+
+/// The answer to a reset request, the same whether or not the account exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordResetAccepted {
+    /// What happens next, to show the user.
+    pub message: String,
+}

@@ -12,6 +12,7 @@ pub mod health;
 pub mod ingest;
 pub mod month;
 pub mod reports;
+pub mod users;
 pub mod world;
 
 pub use error::{ErrorCode, FieldError, Problem};

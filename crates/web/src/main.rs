@@ -7,6 +7,7 @@ mod auth;
 mod components;
 mod features;
 mod format;
+mod url;
 
 fn main() {
     console_error_panic_hook::set_once();

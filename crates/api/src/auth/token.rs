@@ -33,6 +33,10 @@ pub struct Claims {
     pub iat: u64,
     /// Expires at (seconds since the epoch).
     pub exp: u64,
+    /// Present only on an API client's token: its space-separated scopes. The `sub` is
+    /// then the client's id, and the token is checked against the client, not a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// The keys that sign and verify tokens, and the pinned validation rules.
@@ -120,6 +124,7 @@ mod tests {
             ver: 0,
             iat: now_secs(),
             exp,
+            scope: None,
         }
     }
 

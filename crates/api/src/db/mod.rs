@@ -41,7 +41,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(30))
                 .foreign_keys(true)
                 .pragma("temp_store", "memory")
-                .pragma("cache_size", "-65536")
+                .pragma("cache_size", READER_CACHE_KIB)
         });
     } else {
         options.max_connections(16);
@@ -57,6 +57,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     migrator.close().await?;
     Database::connect(options).await
 }
+
+/// SQLite's page cache per pooled connection (KiB, negative as the pragma takes it): small,
+/// so that eight connections reading a large download cannot hold much memory.
+const READER_CACHE_KIB: &str = "-8192";
+/// The pragma that gives a connection the readers' page cache back.
+pub const READER_CACHE_PRAGMA: &str = "PRAGMA cache_size = -8192";
+/// The pragma that gives a connection writing a batch a 64 MiB page cache.
+pub const WRITER_CACHE_PRAGMA: &str = "PRAGMA cache_size = -65536";
 
 /// The file of a `sqlite:` URL, if it names one.
 pub fn sqlite_path(url: &str) -> Option<&Path> {

@@ -147,6 +147,13 @@ pub async fn store_batch(
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         })
         .await?;
+    let sqlite = txn.get_database_backend() == sea_orm::DbBackend::Sqlite;
+    if sqlite {
+        // A batch writes many b-tree pages: give this connection a large page cache for
+        // the write, and hand it back to the pool with the readers' small one (below).
+        txn.execute_unprepared(crate::db::WRITER_CACHE_PRAGMA)
+            .await?;
+    }
 
     let batch_id = Uuid::now_v7();
     let claimed = ingest_batches::Entity::insert(ingest_batches::ActiveModel {
@@ -212,6 +219,11 @@ pub async fn store_batch(
         .filter(ingest_batches::Column::BatchId.eq(batch_id))
         .exec(&txn)
         .await?;
+    if sqlite {
+        // A smaller limit only makes SQLite spill pages sooner; the commit writes them all.
+        txn.execute_unprepared(crate::db::READER_CACHE_PRAGMA)
+            .await?;
+    }
     let phase = Instant::now();
     txn.commit().await?;
     tracing::debug!(

@@ -95,6 +95,7 @@ fn claims_for(sub: &str, pid: i64) -> Claims {
         ver: 0,
         iat: now_secs(),
         exp: now_secs() + 600,
+        scope: None,
     }
 }
 

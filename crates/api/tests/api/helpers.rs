@@ -77,12 +77,17 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like `spawn_app`, with the configuration adjusted by `adjust` first.
+pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("warn")
         .with_test_writer()
         .try_init();
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
+    let mut config = Config {
         host: "127.0.0.1".into(),
         port: 0,
         database_url: fresh_database(backend, dir.path()).await,
@@ -94,8 +99,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         demo: false,
         operator_token: Some(OPERATOR_TOKEN.to_owned()),
         ingest_max_bytes: 1024 * 1024,
+        public_url: Some("https://portal.test".to_owned()),
         ..Config::default()
     };
+    adjust(&mut config);
     let state = startup::prepare(config).await.expect("prepare the app");
     let app = Application::build(state.clone()).expect("build the server");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -207,6 +214,90 @@ impl TestApp {
         };
         store_batch(&self.state.db, &meta, batch).await.unwrap()
     }
+}
+
+impl TestApp {
+    /// The token of the newest mailed link to `to` (invitation or reset), from the outbox.
+    pub async fn link_token(&self, to: &str) -> String {
+        let mails = api::mail::outbox(&self.state.db, 100).await.unwrap();
+        let mail = mails
+            .iter()
+            .find(|m| m.to == to && m.body.contains("#token="))
+            .unwrap_or_else(|| panic!("no mailed link to {to}: {mails:#?}"));
+        let start = mail.body.find("#token=").unwrap() + "#token=".len();
+        mail.body[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn post_json<T: serde::Serialize>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &T,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.unwrap()
+    }
+
+    pub async fn send_json<T: serde::Serialize>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &T,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The user id of `email`.
+    pub async fn user_id(&self, email: &str) -> String {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        api::db::entities::users::Entity::find()
+            .filter(api::db::entities::users::Column::Email.eq(email))
+            .one(&self.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .user_id
+            .to_string()
+    }
+}
+
+/// The refresh token a response sets, from its `Set-Cookie`.
+pub fn refresh_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portal_refresh="))
+        .map(|v| {
+            v.trim_start_matches("portal_refresh=")
+                .split(';')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
 }
 
 /// Reads a problem document, checking its media type.

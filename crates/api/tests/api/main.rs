@@ -3,10 +3,13 @@
 
 mod helpers;
 
+mod accounts;
 mod auth;
 mod crash;
 mod ingest;
+mod isolation;
 mod licenses;
+mod mail;
 mod openapi;
 mod reports;
 mod store;

@@ -760,6 +760,11 @@ async fn downloads_hold_the_whole_filtered_result(backend: Backend) {
         header.iter().map(|h| h.to_string()).collect::<Vec<_>>()
     );
     assert_eq!(rows.len() - 1, total);
+
+    // Every download is in the Administrators' audit log: two CSV and one Excel.
+    let log: shared::users::AuditPage =
+        json(&app, "/api/v1/audit-log?action=data_downloaded", &token).await;
+    assert_eq!(log.total, 3, "{:?}", log.items);
 }
 on_both_databases!(downloads_hold_the_whole_filtered_result);
 

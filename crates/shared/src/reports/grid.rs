@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Month;
 use crate::dictionary::ColumnType;
+// Only the OpenAPI schemas of the rows name their dataset.
 #[cfg(feature = "openapi")]
 use crate::dictionary::Dataset;
 use crate::reports::slicers::Slicers;

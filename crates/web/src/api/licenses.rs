@@ -1,13 +1,12 @@
 //! The License dashboard's endpoints (`/reports/licenses/...`).
 
-use gloo_net::http::Request;
 use shared::Problem;
 use shared::reports::licenses::{
     AnalysisBy, LicenseAnalysisWidget, LicenseCustomersWidget, LicenseFilters,
     LicenseGeographyWidget, LicenseLicensesWidget, LicenseOptions,
 };
 
-use super::{Client, build, read_json, url};
+use super::{Call, Client};
 
 /// A License dashboard widget, as its endpoint names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,10 +74,14 @@ impl WidgetFile {
     }
 }
 
-fn pairs(filters: &LicenseFilters, widget: Option<LicenseWidget>) -> Vec<(&'static str, String)> {
-    let mut pairs = filters.query_pairs();
+fn pairs(filters: &LicenseFilters, widget: Option<LicenseWidget>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = filters
+        .query_pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     if let Some(LicenseWidget::Analysis(by)) = widget {
-        pairs.push(("by", by.name().to_owned()));
+        pairs.push(("by".to_owned(), by.name().to_owned()));
     }
     pairs
 }
@@ -95,10 +98,8 @@ impl Client {
             to: filters.to,
             ..LicenseFilters::default()
         };
-        let builder = self
-            .authorized(Request::get(&url("/reports/licenses/options")))
-            .query(pairs(&range, None));
-        read_json(self.send(build(builder)?).await?).await
+        self.json(Call::get("/reports/licenses/options").pairs(&pairs(&range, None)))
+            .await
     }
 
     async fn license_widget<T: serde::de::DeserializeOwned>(
@@ -106,10 +107,8 @@ impl Client {
         widget: LicenseWidget,
         filters: &LicenseFilters,
     ) -> Result<T, Problem> {
-        let builder = self
-            .authorized(Request::get(&url(widget.path())))
-            .query(pairs(filters, Some(widget)));
-        read_json(self.send(build(builder)?).await?).await
+        self.json(Call::get(widget.path()).pairs(&pairs(filters, Some(widget))))
+            .await
     }
 
     /// The Customers widget.
@@ -154,22 +153,20 @@ impl Client {
         file: WidgetFile,
     ) -> Result<ServerFile, Problem> {
         let mut query = pairs(filters, Some(widget));
-        query.push(("format", file.extension().to_owned()));
-        let builder = self
-            .authorized(Request::get(&url(widget.path())))
-            .query(query);
-        read_bytes(self.send(build(builder)?).await?).await
+        query.push(("format".to_owned(), file.extension().to_owned()));
+        read_bytes(self.send(Call::get(widget.path()).pairs(&query)).await?).await
     }
 
     /// "Download data": every license row of the filtered range as CSV
     /// (`GET /reports/licenses/details?format=csv`).
     pub async fn license_rows_csv(&self, filters: &LicenseFilters) -> Result<ServerFile, Problem> {
         let mut query = pairs(filters, None);
-        query.push(("format", "csv".to_owned()));
-        let builder = self
-            .authorized(Request::get(&url("/reports/licenses/details")))
-            .query(query);
-        read_bytes(self.send(build(builder)?).await?).await
+        query.push(("format".to_owned(), "csv".to_owned()));
+        read_bytes(
+            self.send(Call::get("/reports/licenses/details").pairs(&query))
+                .await?,
+        )
+        .await
     }
 }
 

@@ -1,5 +1,7 @@
 //! Building blocks shared by the pages.
 
 pub mod chart;
+pub mod data_grid;
 pub mod feedback;
 pub mod layout;
+pub mod slicer;

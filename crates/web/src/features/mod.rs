@@ -1,6 +1,10 @@
 //! The pages, one folder per feature.
 
+pub mod accounts;
+pub mod customer;
 pub mod licenses;
+pub mod orders_usage;
 pub mod placeholders;
 pub mod signin;
 pub mod summary;
+pub mod users;

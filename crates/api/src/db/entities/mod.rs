@@ -8,18 +8,24 @@
 //! decimal quantities (usage hours, amounts) as whole numbers of ten-thousandths
 //! (`Fixed4`), so rollups add and subtract exactly; dates as `DATE`; timestamps in UTC.
 
+pub mod account_tokens;
+pub mod api_clients;
+pub mod audit_log;
 pub mod customers;
 pub mod data_freshness;
 pub mod ingest_batches;
 pub mod licenses;
+pub mod mail_outbox;
 pub mod offers;
 pub mod orders;
 pub mod payouts;
 pub mod plans;
 pub mod publishers;
+pub mod refresh_tokens;
 pub mod rollup_customer_orders;
 pub mod rollup_orders;
 pub mod rollup_payouts;
 pub mod rollup_usage;
+pub mod sign_in_throttle;
 pub mod usage;
 pub mod users;

@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
+mod m0002_accounts;
 mod m0003_report_indexes;
 
 /// Every migration, oldest first.
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m0001_foundation::Migration),
+            Box::new(m0002_accounts::Migration),
             Box::new(m0003_report_indexes::Migration),
         ]
     }

@@ -155,11 +155,32 @@ async fn trend(
 /// Answers a grid request: a JSON page, or the whole result as CSV or Excel.
 pub async fn grid_response(
     state: &AppState,
+    caller: &Caller,
     req: &HttpRequest,
     request: grid::GridRequest,
     data_as_of: Option<chrono::DateTime<chrono::Utc>>,
     file_stem: String,
 ) -> Result<HttpResponse, ApiError> {
+    if request.format != Format::Json {
+        // Who took which data out, for the Administrators' audit log.
+        let detail = format!(
+            "{} download of {}: {}",
+            match request.format {
+                Format::Xlsx => "Excel",
+                _ => "CSV",
+            },
+            request.spec.dataset.name(),
+            req.query_string()
+        );
+        crate::accounts::audit::record_by(
+            &state.db,
+            caller,
+            shared::users::AuditAction::DataDownloaded,
+            Some(request.spec.dataset.slug()),
+            detail,
+        )
+        .await?;
+    }
     match request.format {
         Format::Csv => Ok(grid::export::csv(state.db.clone(), request, &file_stem)),
         Format::Xlsx => grid::export::xlsx(state.db.clone(), request, &file_stem).await,
@@ -214,7 +235,7 @@ async fn details(
         grid::Scope::Months(p) => format!("{}-{}-to-{}", dataset.slug(), p.start, p.end),
         _ => dataset.slug().to_owned(),
     };
-    grid_response(state, req, request, data_as_of, stem).await
+    grid_response(state, caller, req, request, data_as_of, stem).await
 }
 
 /// Slicer options of the Orders report: the values present in the period.
@@ -232,6 +253,7 @@ async fn details(
         (status = 403, description = "No Orders permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/options")]
 pub async fn get_orders_options(
@@ -258,6 +280,7 @@ pub async fn get_orders_options(
         (status = 403, description = "No Orders permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/monthly")]
 pub async fn get_orders_monthly(
@@ -284,6 +307,7 @@ pub async fn get_orders_monthly(
         (status = 403, description = "No Orders permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/trend")]
 pub async fn get_orders_trend(
@@ -317,6 +341,7 @@ pub async fn get_orders_trend(
         (status = 403, description = "No Orders permission, or a filter or sort on personal data without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Orders"))),
 )]
 #[get("/reports/orders/details")]
 pub async fn list_orders(
@@ -342,6 +367,7 @@ pub async fn list_orders(
         (status = 403, description = "No Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/options")]
 pub async fn get_usage_options(
@@ -367,6 +393,7 @@ pub async fn get_usage_options(
         (status = 403, description = "No Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/monthly")]
 pub async fn get_usage_monthly(
@@ -392,6 +419,7 @@ pub async fn get_usage_monthly(
         (status = 403, description = "No Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/trend")]
 pub async fn get_usage_trend(
@@ -424,6 +452,7 @@ pub async fn get_usage_trend(
         (status = 403, description = "No Usage permission, or a filter or sort on personal data without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Usage"))),
 )]
 #[get("/reports/usage/details")]
 pub async fn list_usage(

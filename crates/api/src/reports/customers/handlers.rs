@@ -85,6 +85,7 @@ fn license_slicers(params: &QueryParams) -> Result<Slicers, ApiError> {
         (status = 403, description = "No Customers, Orders or Usage permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Customers|Orders|Usage"))),
 )]
 #[get("/reports/customers/summary")]
 pub async fn get_customers_summary(
@@ -133,6 +134,7 @@ pub async fn get_customers_summary(
         (status = 403, description = "No permission for the Customer page, or a filter or sort on personal data without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Customers|Orders|Usage"))),
 )]
 #[get("/reports/customers/details")]
 pub async fn list_customers(
@@ -164,6 +166,7 @@ pub async fn list_customers(
     )?;
     grid_response(
         &state,
+        &caller,
         &req,
         request,
         data_as_of,
@@ -189,6 +192,7 @@ pub async fn list_customers(
         (status = 404, description = "No such customer for this publisher", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Customers|Orders|Usage"))),
 )]
 #[get("/reports/customers/{customerId}")]
 pub async fn get_customer(

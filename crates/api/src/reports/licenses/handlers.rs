@@ -564,5 +564,5 @@ pub async fn list_licenses(
         request = request.with_any(column, values);
     }
     let stem = format!("licenses-{}-to-{}", lq.period.start, lq.period.end);
-    grid_response(&state, &req, request, lq.data_as_of, stem).await
+    grid_response(&state, &caller, &req, request, lq.data_as_of, stem).await
 }

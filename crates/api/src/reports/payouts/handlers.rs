@@ -33,6 +33,7 @@ use crate::state::AppState;
         (status = 403, description = "No Payouts permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Payouts"))),
 )]
 #[get("/reports/payouts/trend")]
 pub async fn get_payouts_trend(
@@ -73,6 +74,7 @@ pub async fn get_payouts_trend(
         (status = 403, description = "No Payouts permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Payouts"))),
 )]
 #[get("/reports/payouts/details")]
 pub async fn list_payouts(
@@ -107,5 +109,5 @@ pub async fn list_payouts(
         grid::Scope::Months(p) => format!("payouts-{}-to-{}", p.start, p.end),
         _ => "payouts".to_owned(),
     };
-    grid_response(&state, &req, request, data_as_of, stem).await
+    grid_response(&state, &caller, &req, request, data_as_of, stem).await
 }

@@ -41,6 +41,7 @@ pub struct SummaryParams {
         (status = 403, description = "No Summary permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Summary"))),
 )]
 #[get("/reports/summary")]
 pub async fn get_summary(

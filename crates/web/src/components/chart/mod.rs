@@ -1,23 +1,43 @@
 //! Bar charts drawn as inline SVG, with no charting library to download or ship.
 //!
-//! Every chart is one `<svg role="img">` named by its `<title>` and described by a
+//! Every chart is one `<svg role="group">` named by its `<title>` and described by a
 //! `<desc>` that lists every value, so a screen reader hears the data. Each bar is a
-//! focusable `<g data-testid="bar" data-label data-value>` with its own `<title>` (shown on
-//! hover), and its value is written on the bar, so nothing needs a pointer.
+//! focusable `<g role="img" data-testid="bar" data-label data-value>` with an
+//! `aria-label` and its own `<title>` (shown on hover); its value is written on or beside
+//! it, or, in the denser trend chart, shown on hover and on keyboard focus. Long
+//! category names are shortened with "…" and keep their full text in the bar's title.
+//! Colours come from one palette (`--chart-1` to `--chart-6` in the stylesheet).
+
+mod trend;
 
 use leptos::prelude::*;
 
 use crate::format;
+pub use trend::TrendChart;
 
 /// One bar: a category or month and its value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Bar {
-    /// The stable name of the category (`2025-01`, `CSP`), written to `data-label`.
+    /// The stable name of the category (`2025-01`, `CSP`, `US`), written to `data-label`.
     pub key: String,
-    /// The text under or beside the bar (`Jan 2025`, `CSP`).
+    /// The text under or beside the bar (`Jan 2025`, `CSP`, `United States`).
     pub label: String,
     /// The bar's value.
-    pub value: u64,
+    pub value: f64,
+    /// Whether this bar sums the categories past the top N ("Other").
+    pub other: bool,
+}
+
+impl Bar {
+    /// A bar of a named category.
+    pub fn new(key: impl Into<String>, label: impl Into<String>, value: f64) -> Self {
+        Self {
+            key: key.into(),
+            label: label.into(),
+            value,
+            other: false,
+        }
+    }
 }
 
 /// Which way the bars run.
@@ -37,6 +57,10 @@ const ROWS_WIDTH: f64 = 560.0;
 /// Below this size (in drawing units) a value label goes beside the bar instead of on it.
 const MIN_INSIDE_COLUMN: f64 = 24.0;
 const MIN_INSIDE_ROW: f64 = 64.0;
+/// Longest category name drawn in full beside a row (about the label column's width).
+pub(crate) const ROW_LABEL_CHARS: usize = 20;
+/// Longest name drawn in full under a column.
+const COLUMN_LABEL_CHARS: usize = 16;
 
 /// An accessible SVG bar chart.
 #[component]
@@ -56,41 +80,66 @@ pub fn BarChart(
     /// Columns (the default) or rows.
     #[prop(optional)]
     orientation: Orientation,
+    /// Columns drawn for a half-width card, so their text stays legible.
+    #[prop(optional)]
+    compact: bool,
+    /// Values are money: always two decimals.
+    #[prop(optional)]
+    money: bool,
 ) -> impl IntoView {
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
+    let show = move |value: f64| {
+        if money {
+            format::money(&format!("{value:.2}"), "")
+        } else {
+            format::number(value)
+        }
+    };
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
     let description = if bars.is_empty() {
         "No values.".to_owned()
     } else {
         bars.iter()
-            .map(|b| format!("{}: {}", b.label, format::count(b.value)))
+            .map(|b| format!("{}: {}", b.label, show(b.value)))
             .collect::<Vec<_>>()
             .join("; ")
     };
     let title_id = format!("{test_id}-title");
     let desc_id = format!("{test_id}-desc");
     let width = match orientation {
+        Orientation::Columns if compact => ROWS_WIDTH,
         Orientation::Columns => COLUMNS_WIDTH,
         Orientation::Rows => ROWS_WIDTH,
     };
     let (height, shapes) = match orientation {
-        Orientation::Columns => columns(&bars, max),
-        Orientation::Rows => rows(&bars, max),
+        Orientation::Columns => columns(&bars, max, width, &show),
+        Orientation::Rows => rows(&bars, max, &show),
+    };
+    let label_chars = match orientation {
+        Orientation::Columns => COLUMN_LABEL_CHARS,
+        Orientation::Rows => ROW_LABEL_CHARS,
     };
 
+    // Under many narrow columns a two-word label ("Jan 2025") takes two lines.
+    let stacked_labels = orientation == Orientation::Columns && bars.len() > 6;
     let bar_views = bars
         .into_iter()
         .zip(shapes)
         .map(|(bar, shape)| {
-            let hover = format!("{}: {} {unit}", bar.label, format::count(bar.value));
+            let spoken = format!("{}: {} {unit}", bar.label, show(bar.value));
+            let aria = spoken.clone();
+            let class = if bar.other { "bar bar-other" } else { "bar" };
             view! {
                 <g
-                    class="bar"
+                    class=class
                     data-testid="bar"
                     data-label=bar.key
-                    data-value=bar.value.to_string()
+                    data-value=raw(bar.value)
+                    data-other=bar.other.then_some("true")
                     tabindex="0"
+                    role="img"
+                    aria-label=aria
                 >
-                    {svg_title(None, hover)}
+                    {svg_title(None, spoken)}
                     <rect
                         class="bar-rect"
                         x=num(shape.x)
@@ -104,16 +153,18 @@ pub fn BarChart(
                         x=num(shape.value_x)
                         y=num(shape.value_y)
                         text-anchor=shape.value_anchor
+                        aria-hidden="true"
                     >
-                        {format::count(bar.value)}
+                        {show(bar.value)}
                     </text>
                     <text
                         class="bar-label"
                         x=num(shape.label_x)
                         y=num(shape.label_y)
                         text-anchor=shape.label_anchor
+                        aria-hidden="true"
                     >
-                        {bar.label}
+                        {label_text(&bar.label, label_chars, stacked_labels, shape.label_x)}
                     </text>
                 </g>
             }
@@ -124,7 +175,7 @@ pub fn BarChart(
         Orientation::Columns => (
             COL_LEFT,
             COL_TOP + COL_PLOT,
-            COLUMNS_WIDTH - COL_RIGHT,
+            width - COL_RIGHT,
             COL_TOP + COL_PLOT,
         ),
         Orientation::Rows => (ROW_LABELS, ROW_TOP, ROW_LABELS, height - ROW_BOTTOM),
@@ -136,7 +187,7 @@ pub fn BarChart(
         <svg
             class="chart"
             data-testid=test_id
-            role="img"
+            role="group"
             aria-labelledby=labelled_by
             aria-describedby=described_by
             viewBox=format!("0 0 {width} {}", num(height))
@@ -153,6 +204,49 @@ pub fn BarChart(
             ></line>
             {bar_views}
         </svg>
+    }
+}
+
+/// A bar's label: shortened, or for narrow columns its two words on two lines.
+fn label_text(label: &str, max: usize, stacked: bool, x: f64) -> AnyView {
+    match label.split_once(' ') {
+        Some((first, second)) if stacked => view! {
+            <tspan x=num(x)>{first.to_owned()}</tspan>
+            <tspan x=num(x) dy="1.15em">{shorten(second, max)}</tspan>
+        }
+        .into_any(),
+        _ => shorten(label, max).into_any(),
+    }
+}
+
+/// The text of a chart's `<desc>`: every label and value.
+pub(crate) fn describe<'a>(values: impl Iterator<Item = (&'a str, f64)>) -> String {
+    let parts: Vec<String> = values
+        .map(|(label, value)| format!("{label}: {}", format::number(value)))
+        .collect();
+    if parts.is_empty() {
+        "No values.".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// A value as `data-value` carries it: whole numbers without a decimal point.
+pub fn raw(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// `text` cut to `max` characters with an ellipsis; the full text stays in titles.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", kept.trim_end())
     }
 }
 
@@ -173,12 +267,17 @@ struct Shape {
 
 const COL_TOP: f64 = 24.0;
 const COL_PLOT: f64 = 180.0;
-const COL_BOTTOM: f64 = 32.0;
+const COL_BOTTOM: f64 = 46.0;
 const COL_LEFT: f64 = 12.0;
 const COL_RIGHT: f64 = 12.0;
 
-fn columns(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
-    let slot = (COLUMNS_WIDTH - COL_LEFT - COL_RIGHT) / bars.len().max(1) as f64;
+fn columns(
+    bars: &[Bar],
+    max: f64,
+    total_width: f64,
+    show: &dyn Fn(f64) -> String,
+) -> (f64, Vec<Shape>) {
+    let slot = (total_width - COL_LEFT - COL_RIGHT) / bars.len().max(1) as f64;
     let width = (slot * 0.5).min(140.0);
     let shapes = bars
         .iter()
@@ -188,7 +287,9 @@ fn columns(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
             let x = COL_LEFT + slot * i as f64 + (slot - width) / 2.0;
             let y = COL_TOP + COL_PLOT - height;
             let centre = x + width / 2.0;
-            let value_inside = height >= MIN_INSIDE_COLUMN;
+            // The value goes on the bar only if it fits there.
+            let text_width = show(bar.value).chars().count() as f64 * 8.0 + 6.0;
+            let value_inside = height >= MIN_INSIDE_COLUMN && width >= text_width;
             Shape {
                 x,
                 y,
@@ -211,10 +312,10 @@ const ROW_TOP: f64 = 6.0;
 const ROW_BOTTOM: f64 = 6.0;
 const ROW_HEIGHT: f64 = 36.0;
 const ROW_BAR: f64 = 24.0;
-const ROW_LABELS: f64 = 150.0;
-const ROW_RIGHT: f64 = 56.0;
+const ROW_LABELS: f64 = 170.0;
+const ROW_RIGHT: f64 = 64.0;
 
-fn rows(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
+fn rows(bars: &[Bar], max: f64, show: &dyn Fn(f64) -> String) -> (f64, Vec<Shape>) {
     let plot = ROWS_WIDTH - ROW_LABELS - ROW_RIGHT;
     let shapes = bars
         .iter()
@@ -223,7 +324,8 @@ fn rows(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
             let width = scaled(bar.value, max, plot);
             let y = ROW_TOP + ROW_HEIGHT * i as f64 + (ROW_HEIGHT - ROW_BAR) / 2.0;
             let middle = y + ROW_BAR / 2.0 + 4.5;
-            let value_inside = width >= MIN_INSIDE_ROW;
+            let text_width = show(bar.value).chars().count() as f64 * 8.0 + 12.0;
+            let value_inside = width >= MIN_INSIDE_ROW.max(text_width);
             Shape {
                 x: ROW_LABELS,
                 y,
@@ -250,22 +352,42 @@ fn rows(bars: &[Bar], max: u64) -> (f64, Vec<Shape>) {
 }
 
 /// `value` as a share of `max`, stretched to `span` drawing units.
-fn scaled(value: u64, max: u64, span: f64) -> f64 {
-    if max == 0 {
+pub(crate) fn scaled(value: f64, max: f64, span: f64) -> f64 {
+    if max <= 0.0 || value <= 0.0 {
         0.0
     } else {
-        value as f64 / max as f64 * span
+        value / max * span
     }
 }
 
 /// An SVG `<title>`. The `view!` macro builds `<title>` as an HTML element even inside an
 /// `<svg>`, and browsers neither show that as a tooltip nor take it as the graphic's name.
-fn svg_title(id: Option<String>, text: String) -> impl IntoView {
+pub(crate) fn svg_title(id: Option<String>, text: String) -> impl IntoView {
     leptos::svg::title().id(id).child(text)
 }
 
 /// A coordinate as an attribute value; one decimal is finer than a pixel.
-fn num(value: f64) -> String {
+pub(crate) fn num(value: f64) -> String {
     let text = format!("{value:.1}");
     text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("United States", 20), "United States");
+        assert_eq!(
+            shorten("Contoso Analytics Enterprise Edition", 12),
+            "Contoso Ana…"
+        );
+    }
+
+    #[test]
+    fn raw_values_keep_whole_numbers_whole() {
+        assert_eq!(raw(12.0), "12");
+        assert_eq!(raw(12.5), "12.5");
+    }
 }

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use shared::auth::Permission;
+
 use crate::auth::use_auth;
 
 /// The app's name, in the top bar and the window title.
@@ -31,7 +33,7 @@ fn TopBar() -> impl IntoView {
     let user = move || auth.user();
     view! {
         <header class="topbar">
-            <a class="brand" href="/summary">
+            <a class="brand" href="/">
                 <svg class="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
                     <rect x="3" y="12" width="4" height="9" rx="1"></rect>
                     <rect x="10" y="7" width="4" height="14" rx="1"></rect>
@@ -44,6 +46,7 @@ fn TopBar() -> impl IntoView {
                 <span class="user-name" data-testid="user-name">
                     {move || user().map(|u| u.display_name())}
                 </span>
+                <A href="/account/password" attr:class="button button-quiet">"Change password"</A>
                 <button type="button" class="button button-quiet" on:click=move |_| auth.sign_out()>
                     "Sign out"
                 </button>
@@ -52,16 +55,25 @@ fn TopBar() -> impl IntoView {
     }
 }
 
-/// The report areas, one tab each; User Management only for Administrators.
+/// The report areas the user may read, one tab each; User Management only for
+/// Administrators.
 #[component]
 fn Tabs() -> impl IntoView {
     let auth = use_auth();
     view! {
         <nav class="tabs" aria-label="Reports">
-            <A href="/summary">"Summary"</A>
-            <A href="/orders-usage">"Orders and Usage"</A>
-            <A href="/customer">"Customer"</A>
-            <A href="/licenses">"Licenses"</A>
+            <Show when=move || auth.can(Permission::Summary)>
+                <A href="/summary">"Summary"</A>
+            </Show>
+            <Show when=move || auth.can(Permission::Orders) || auth.can(Permission::Usage)>
+                <A href="/orders-usage">"Orders and Usage"</A>
+            </Show>
+            <Show when=move || auth.can(Permission::Customers)>
+                <A href="/customer">"Customer"</A>
+            </Show>
+            <Show when=move || auth.can(Permission::Licenses)>
+                <A href="/licenses">"Licenses"</A>
+            </Show>
             <Show when=move || auth.is_administrator()>
                 <A href="/users">"User Management"</A>
             </Show>

@@ -165,10 +165,12 @@ pub fn CustomersBody(data: LicenseCustomersWidget) -> impl IntoView {
     let bars: Vec<Bar> = data
         .months
         .iter()
-        .map(|m| Bar {
-            key: m.month.to_string(),
-            label: format::month(m.month),
-            value: m.customers,
+        .map(|m| {
+            Bar::new(
+                m.month.to_string(),
+                format::month(m.month),
+                m.customers as f64,
+            )
         })
         .collect();
     view! {
@@ -212,10 +214,12 @@ pub fn LicensesBody(data: LicenseLicensesWidget) -> impl IntoView {
     let bars: Vec<Bar> = data
         .months
         .iter()
-        .map(|m| Bar {
-            key: m.month.to_string(),
-            label: format::month(m.month),
-            value: m.provisioned.max(0) as u64,
+        .map(|m| {
+            Bar::new(
+                m.month.to_string(),
+                format::month(m.month),
+                m.provisioned.max(0) as f64,
+            )
         })
         .collect();
     view! {

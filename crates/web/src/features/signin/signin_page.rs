@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
-use leptos_router::components::Redirect;
+use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 use shared::Problem;
@@ -13,12 +13,13 @@ use crate::api::Client;
 use crate::auth::use_auth;
 use crate::components::layout::{APP_NAME, set_page_title};
 
-/// Where a signed-in user lands when nothing else was asked for.
-const HOME: &str = "/summary";
+/// Where a signed-in user lands when nothing else was asked for: `/` sends them on to
+/// the first report area they may read.
+const HOME: &str = "/";
 
 /// The sign-in path that comes back to `path` (path and query) after signing in.
 pub fn sign_in_path_returning_to(path: &str) -> String {
-    if path.is_empty() || path == "/" || path == HOME {
+    if path.is_empty() || path == HOME || path == "/summary" {
         return "/signin".to_owned();
     }
     let query: ParamsMap = [("next", path)].into_iter().collect();
@@ -108,6 +109,7 @@ pub fn SignInPage() -> impl IntoView {
                             "Sign in"
                         </button>
                     </form>
+                    <p class="signin-help"><A href="/forgot-password">"Forgot your password?"</A></p>
                 </main>
             </div>
         </Show>
@@ -142,6 +144,7 @@ mod tests {
             "/summary?start=2025-01"
         );
         assert_eq!(safe_next(Some("//evil.example")), HOME);
+        assert_eq!(sign_in_path_returning_to("/summary"), "/signin");
         assert_eq!(safe_next(Some("https://evil.example")), HOME);
         assert_eq!(safe_next(Some("/signin?next=/x")), HOME);
         assert_eq!(safe_next(None), HOME);

@@ -1,17 +1,67 @@
-//! The Summary page (`/summary?start=YYYY-MM`): new orders over three months.
+//! The Summary page (`/summary?start=YYYY-MM&top=markets|offers|customers`): new orders
+//! over three months, the top 5 panel and the payout trend.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::reports::activity::CategoryValue;
 use shared::reports::summary::SummaryReport;
 use shared::{ErrorCode, Month, Problem};
 
 use crate::auth::use_auth;
 use crate::components::chart::{Bar, BarChart, Orientation};
-use crate::components::feedback::{Empty, ErrorNotice, Loading};
+use crate::components::feedback::{DataAsOf, Empty, ErrorNotice, Loading};
 use crate::components::layout::set_page_title;
 use crate::format;
+use crate::url::href;
+
+/// What the Top 5 panel ranks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum TopFive {
+    #[default]
+    Markets,
+    Offers,
+    Customers,
+}
+
+impl TopFive {
+    const ALL: [TopFive; 3] = [TopFive::Markets, TopFive::Offers, TopFive::Customers];
+
+    fn name(self) -> &'static str {
+        match self {
+            TopFive::Markets => "markets",
+            TopFive::Offers => "offers",
+            TopFive::Customers => "customers",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            TopFive::Markets => "Markets",
+            TopFive::Offers => "Performing Offers",
+            TopFive::Customers => "Customers",
+        }
+    }
+
+    fn from_name(text: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name() == text)
+            .unwrap_or_default()
+    }
+}
+
+fn summary_href(start: Option<String>, top: TopFive) -> String {
+    let mut pairs = Vec::new();
+    if let Some(start) = start {
+        pairs.push(("start".to_owned(), start));
+    }
+    if top != TopFive::Markets {
+        pairs.push(("top".to_owned(), top.name().to_owned()));
+    }
+    href("/summary", &pairs)
+}
 
 /// The start-month form and the report it selects. The URL's `start` is the only state:
 /// Apply writes it, the report follows it, so a link or a reload shows the same period.
@@ -21,6 +71,8 @@ pub fn SummaryPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let start_in_url = Memo::new(move |_| query.read().get("start"));
+    let top_in_url =
+        Memo::new(move |_| TopFive::from_name(&query.read().get("top").unwrap_or_default()));
 
     let report = LocalResource::new(move || {
         let start = start_in_url.get();
@@ -71,10 +123,7 @@ pub fn SummaryPage() -> impl IntoView {
             report.refetch();
             return;
         }
-        let path = match target {
-            Some(start) => format!("/summary?start={start}"),
-            None => "/summary".to_owned(),
-        };
+        let path = summary_href(target, top_in_url.get_untracked());
         navigate(
             &path,
             NavigateOptions {
@@ -110,7 +159,7 @@ pub fn SummaryPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match report.await {
-                    Ok(report) => view! { <SummaryPanels report=report/> }.into_any(),
+                    Ok(report) => view! { <SummaryPanels report=report top=top_in_url/> }.into_any(),
                     Err(problem) => view! { <ErrorNotice problem=problem/> }.into_any(),
                 }
             })}
@@ -120,7 +169,7 @@ pub fn SummaryPage() -> impl IntoView {
 
 /// The report's panels, or the empty state when the period has no orders at all.
 #[component]
-fn SummaryPanels(report: SummaryReport) -> impl IntoView {
+fn SummaryPanels(report: SummaryReport, top: Memo<TopFive>) -> impl IntoView {
     let period = format!(
         "{} – {}",
         format::month(report.filters.start),
@@ -131,16 +180,10 @@ fn SummaryPanels(report: SummaryReport) -> impl IntoView {
             <span class="report-period">{period.clone()}</span>
             {match report.data_as_of {
                 Some(at) => view! {
-                    <span class="report-as-of">
-                        "Data as of "
-                        <time data-testid="data-as-of" datetime=at.to_rfc3339()>{format::timestamp(at)}</time>
-                    </span>
+                    <DataAsOf at=Some(at)/>
                 }
                 .into_any(),
-                None => view! {
-                    <span class="report-as-of" data-testid="data-as-of">"No data received yet"</span>
-                }
-                .into_any(),
+                None => view! { <DataAsOf at=None/> }.into_any(),
             }}
         </p>
     };
@@ -165,7 +208,8 @@ fn SummaryPanels(report: SummaryReport) -> impl IntoView {
         .map(|m| Bar {
             key: m.month.to_string(),
             label: format::month(m.month),
-            value: m.new_orders,
+            value: m.new_orders as f64,
+            other: false,
         })
         .collect();
     let by_channel: Vec<Bar> = report
@@ -174,7 +218,8 @@ fn SummaryPanels(report: SummaryReport) -> impl IntoView {
         .map(|c| Bar {
             key: c.channel.name().to_owned(),
             label: c.channel.name().to_owned(),
-            value: c.new_orders,
+            value: c.new_orders as f64,
+            other: false,
         })
         .collect();
     let by_offer_type: Vec<Bar> = report
@@ -183,9 +228,40 @@ fn SummaryPanels(report: SummaryReport) -> impl IntoView {
         .map(|o| Bar {
             key: o.offer_type.name().to_owned(),
             label: o.offer_type.name().to_owned(),
-            value: o.new_orders,
+            value: o.new_orders as f64,
+            other: false,
         })
         .collect();
+
+    let top_five = TopFiveLists {
+        markets: report.top_markets.clone(),
+        offers: report.top_offers.clone(),
+        customers: report.top_customers.clone(),
+    };
+    let start = Some(report.filters.start.to_string());
+    let payout_total = report
+        .payout_trend
+        .as_ref()
+        .map(|months| {
+            let sum: f64 = months
+                .iter()
+                .filter_map(|m| m.earning_amount_usd.parse::<f64>().ok())
+                .sum();
+            format::money(&format!("{sum:.2}"), "USD")
+        })
+        .unwrap_or_default();
+    let payout: Option<Vec<Bar>> = report.payout_trend.as_ref().map(|months| {
+        months
+            .iter()
+            .map(|m| {
+                Bar::new(
+                    m.month.to_string(),
+                    format::month(m.month),
+                    m.earning_amount_usd.parse::<f64>().unwrap_or(0.0),
+                )
+            })
+            .collect()
+    });
 
     view! {
         {freshness}
@@ -231,9 +307,114 @@ fn SummaryPanels(report: SummaryReport) -> impl IntoView {
                     orientation=Orientation::Rows
                 />
             </section>
+            <TopFivePanel report=top_five top=top start=start period=period.clone()/>
+            {payout.map(|bars| view! {
+                <section class="card" aria-labelledby="payout-heading" data-testid="payout-panel">
+                    <div class="card-header">
+                        <h2 id="payout-heading">"Payout Trend"</h2>
+                        <p class="kpi">
+                            <span class="kpi-value" data-testid="payout-total">{payout_total.clone()}</span>
+                            <span class="kpi-label">"earned by paid offers"</span>
+                        </p>
+                    </div>
+                    <BarChart
+                        test_id="payout-trend"
+                        title=format!("Payout earnings in USD per month, {period}")
+                        unit="USD"
+                        bars=bars
+                        compact=true
+                        money=true
+                    />
+                </section>
+            })}
         </div>
     }
     .into_any()
+}
+
+/// The top 5 markets, offers and customers of the period.
+#[derive(Clone)]
+struct TopFiveLists {
+    markets: Vec<CategoryValue>,
+    offers: Vec<CategoryValue>,
+    customers: Vec<CategoryValue>,
+}
+
+/// The Top 5 panel, switchable between Markets, Performing Offers and Customers; the
+/// choice is kept in the URL (`top`).
+#[component]
+fn TopFivePanel(
+    report: TopFiveLists,
+    top: Memo<TopFive>,
+    start: Option<String>,
+    period: String,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let choose = move |choice: TopFive| {
+        navigate(
+            &summary_href(start.clone(), choice),
+            NavigateOptions {
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    };
+    let report = StoredValue::new(report);
+    let switches = TopFive::ALL
+        .into_iter()
+        .map(|choice| {
+            let choose = choose.clone();
+            view! {
+                <label>
+                    <input
+                        type="radio"
+                        name="top-five"
+                        value=choice.name()
+                        prop:checked=move || top.get() == choice
+                        on:change=move |_| choose(choice)
+                    />
+                    <span>{choice.label()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let chart = move || {
+        let choice = top.get();
+        let values = report.with_value(|r| match choice {
+            TopFive::Markets => r.markets.clone(),
+            TopFive::Offers => r.offers.clone(),
+            TopFive::Customers => r.customers.clone(),
+        });
+        if values.is_empty() {
+            return view! { <p class="muted" data-testid="top-five-empty">"No data for these filters"</p> }.into_any();
+        }
+        let bars: Vec<Bar> = values
+            .into_iter()
+            .map(|c| Bar::new(c.key, c.label, c.value))
+            .collect();
+        view! {
+            <BarChart
+                test_id="top-five"
+                title=format!("Top 5 {} by new orders, {period}", choice.label().to_lowercase())
+                unit="new orders"
+                bars=bars
+                orientation=Orientation::Rows
+            />
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="top-five-heading" data-testid="top-five-panel">
+            <div class="card-header">
+                <h2 id="top-five-heading">"Top 5"</h2>
+                <fieldset class="segmented segmented-small">
+                    <legend class="sr-only">"Rank"</legend>
+                    {switches}
+                </fieldset>
+            </div>
+            {chart}
+        </section>
+    }
 }
 
 /// The URL's start month, refused here with the same kind of problem the server would
