@@ -335,6 +335,7 @@ where
         (status = 403, description = "No Licenses permission, or a customer-name filter without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Licenses"))),
 )]
 #[get("/reports/licenses/options")]
 pub async fn get_license_options(
@@ -372,6 +373,7 @@ pub async fn get_license_options(
         (status = 403, description = "No Licenses permission, or a customer-name filter without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Licenses"))),
 )]
 #[get("/reports/licenses/customers")]
 pub async fn get_license_customers(
@@ -411,6 +413,7 @@ pub async fn get_license_customers(
         (status = 403, description = "No Licenses permission, or a customer-name filter without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Licenses"))),
 )]
 #[get("/reports/licenses/licenses")]
 pub async fn get_license_licenses(
@@ -451,6 +454,7 @@ pub async fn get_license_licenses(
         (status = 403, description = "No Licenses permission, or a customer-name filter without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Licenses"))),
 )]
 #[get("/reports/licenses/analysis")]
 pub async fn get_license_analysis(
@@ -501,6 +505,7 @@ pub async fn get_license_analysis(
         (status = 403, description = "No Licenses permission, or a customer-name filter without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Licenses"))),
 )]
 #[get("/reports/licenses/geography")]
 pub async fn get_license_geography(
@@ -539,6 +544,7 @@ pub async fn get_license_geography(
         (status = 403, description = "No Licenses permission, or personal data asked for without the Customers permission", body = shared::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
+    extensions(("x-access" = json!("permission:Licenses"))),
 )]
 #[get("/reports/licenses/details")]
 pub async fn list_licenses(
