@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod month;
 pub mod reports;
 pub mod users;
+pub mod world;
 
 pub use error::{ErrorCode, FieldError, Problem};
 pub use month::Month;

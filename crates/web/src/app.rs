@@ -14,8 +14,9 @@ use crate::features::accounts::{
     AcceptInvitationPage, ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage,
 };
 use crate::features::customer::CustomerPage;
+use crate::features::licenses::LicensesPage;
 use crate::features::orders_usage::OrdersUsagePage;
-use crate::features::placeholders::{HelpPage, LicensesPage, NotFoundPage};
+use crate::features::placeholders::{HelpPage, NotFoundPage};
 use crate::features::signin::{SignInPage, sign_in_path_returning_to};
 use crate::features::summary::SummaryPage;
 use crate::features::users::{

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod filters;
 pub mod grid;
 pub mod keys;
+pub mod licenses;
 pub mod params;
 pub mod payouts;
 pub mod summary;

@@ -8,6 +8,7 @@ mod auth;
 mod crash;
 mod ingest;
 mod isolation;
+mod licenses;
 mod mail;
 mod openapi;
 mod reports;

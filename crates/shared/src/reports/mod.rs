@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod customers;
 pub mod grid;
+pub mod licenses;
 pub mod payouts;
 pub mod slicers;
 pub mod summary;

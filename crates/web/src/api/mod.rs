@@ -15,6 +15,8 @@ pub use reports::{
     ActivityQuery, Area, CustomerQuery, DownloadFormat, GridQuery, SlicerChoice, TrendQuery,
 };
 
+mod licenses;
+
 use std::rc::Rc;
 
 use futures_util::future::LocalBoxFuture;
@@ -31,6 +33,8 @@ use shared::users::{
     PublisherSettings, UpdatePublisherSettings, UpdateUserRequest, User, UserPage,
 };
 use shared::{ErrorCode, Month, Problem};
+
+pub use licenses::{LicenseWidget, WidgetFile};
 
 /// Where the versioned API lives; the app is served from the same origin.
 const API_BASE: &str = "/api/v1";

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod customer;
+pub mod licenses;
 pub mod orders_usage;
 pub mod placeholders;
 pub mod signin;

@@ -19,17 +19,6 @@ fn ComingSoon(title: &'static str, what: &'static str) -> impl IntoView {
     }
 }
 
-/// `/licenses`.
-#[component]
-pub fn LicensesPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Licenses"
-            what="Provisioned and assigned licenses by offer, plan and country will appear here."
-        />
-    }
-}
-
 /// `/help`, also where Contact Us and Privacy Policy point for now.
 #[component]
 pub fn HelpPage() -> impl IntoView {

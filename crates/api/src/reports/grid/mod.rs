@@ -85,6 +85,9 @@ pub struct GridRequest {
     filters: Vec<Filter>,
     /// Extra conditions the server adds (a customer's own rows).
     fixed: Vec<(&'static str, String)>,
+    /// Extra conditions the server adds: the column is one of the values (a page's
+    /// filters, such as the License dashboard's).
+    fixed_any: Vec<(&'static str, Vec<String>)>,
     sort: &'static GridColumn,
     descending: bool,
     /// Rows per page.
@@ -236,6 +239,7 @@ pub fn parse(
         slicers,
         filters: parsed,
         fixed: Vec::new(),
+        fixed_any: Vec::new(),
         sort,
         descending,
         page_size,
@@ -350,6 +354,12 @@ impl GridRequest {
         self
     }
 
+    /// Restricts the grid to rows whose `column` is one of `values`.
+    pub fn with_any(mut self, column: &'static str, values: Vec<String>) -> Self {
+        self.fixed_any.push((column, values));
+        self
+    }
+
     /// A digest of everything that decides the row order and set: a cursor is only
     /// valid for the query that made it.
     fn fingerprint(&self) -> String {
@@ -367,6 +377,9 @@ impl GridRequest {
         }
         for (c, v) in &self.fixed {
             text.push_str(&format!("|{c}={v}"));
+        }
+        for (c, v) in &self.fixed_any {
+            text.push_str(&format!("|{c}~{v:?}"));
         }
         text
     }
@@ -458,6 +471,9 @@ impl GridRequest {
         }
         for (c, v) in &self.fixed {
             cond = cond.add(Expr::col(Alias::new(*c)).eq(v.clone()));
+        }
+        for (c, v) in &self.fixed_any {
+            cond = cond.add(Expr::col(Alias::new(*c)).is_in(v.iter().cloned()));
         }
         for f in &self.filters {
             cond = cond.add(filter_condition(f));
