@@ -105,6 +105,20 @@ impl QueryParams {
             .transpose()
     }
 
+    /// The date in `name` (`YYYY-MM-DD`), if given.
+    pub fn date(&self, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+        self.get(name)
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                    ApiError::invalid_parameter(
+                        name,
+                        format!("'{v}' is not a date; use YYYY-MM-DD, for example 2026-09-30"),
+                    )
+                })
+            })
+            .transpose()
+    }
+
     /// The month in `name` (`YYYY-MM`), if given.
     pub fn month(&self, name: &str) -> Result<Option<Month>, ApiError> {
         self.get(name)

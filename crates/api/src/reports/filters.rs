@@ -266,21 +266,6 @@ pub async fn period<C: ConnectionTrait>(
     Ok((Period::from_start(start), data_as_of))
 }
 
-/// A date parameter (`YYYY-MM-DD`), if given, naming the parameter when malformed.
-pub fn date(params: &QueryParams, name: &str) -> Result<Option<NaiveDate>, ApiError> {
-    params
-        .get(name)
-        .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                ApiError::invalid_parameter(
-                    name,
-                    format!("'{v}' is not a date; use YYYY-MM-DD, for example 2026-09-30"),
-                )
-            })
-        })
-        .transpose()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

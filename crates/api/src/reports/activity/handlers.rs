@@ -204,17 +204,20 @@ pub async fn grid_response(
     }
 }
 
-async fn details(
+/// A detail grid over months (Orders, Usage, Payouts): the caller needs `permission`;
+/// the grid takes `start`, its dataset's slicers and the grid parameters.
+pub async fn month_grid(
     state: &AppState,
     caller: &Caller,
     req: &HttpRequest,
     spec: &'static GridSpec,
+    permission: Permission,
 ) -> Result<HttpResponse, ApiError> {
     let dataset = spec.dataset;
-    caller.require(permission(dataset))?;
+    caller.require(permission)?;
     let params = QueryParams::parse(
         req.query_string(),
-        &names(&[&["start"], Slicers::PARAMETERS, GRID_PARAMETERS]),
+        &names(&[&["start"], &spec.slicers.parameters(), GRID_PARAMETERS]),
     )?;
     let (scope, data_as_of) =
         grid::month_scope(&state.db, caller.publisher_id, spec, &params).await?;
@@ -349,7 +352,14 @@ pub async fn list_orders(
     caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    details(&state, &caller, &req, &grid::spec::ORDERS).await
+    month_grid(
+        &state,
+        &caller,
+        &req,
+        &grid::spec::ORDERS,
+        Permission::Orders,
+    )
+    .await
 }
 
 /// Slicer options of the Usage report: the values present in the period.
@@ -460,5 +470,5 @@ pub async fn list_usage(
     caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    details(&state, &caller, &req, &grid::spec::USAGE).await
+    month_grid(&state, &caller, &req, &grid::spec::USAGE, Permission::Usage).await
 }

@@ -46,11 +46,11 @@ async fn span(
 ) -> Result<(NaiveDate, NaiveDate, Option<chrono::DateTime<Utc>>), ApiError> {
     let (data_as_of, latest) =
         freshness(&state.db, caller.publisher_id, Dataset::Customers).await?;
-    let to = match filters::date(params, "to")? {
+    let to = match params.date("to")? {
         Some(d) => d,
         None => latest.unwrap_or_else(|| Utc::now().date_naive()),
     };
-    let from = match filters::date(params, "from")? {
+    let from = match params.date("from")? {
         Some(d) => d,
         None => to
             .checked_sub_months(Months::new(12))

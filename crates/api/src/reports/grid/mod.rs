@@ -102,20 +102,6 @@ pub struct GridRequest {
     keys: ReportKeys,
 }
 
-fn problem(field: &str, reason: String) -> ApiError {
-    ApiError::Client(Box::new(
-        Problem::new(
-            ErrorCode::InvalidParameter,
-            format!("Parameter '{field}': {reason}"),
-        )
-        .with_errors(vec![FieldError {
-            field: field.to_owned(),
-            line: None,
-            reason,
-        }]),
-    ))
-}
-
 /// Parses and checks a grid request. `accept` is the request's `Accept` header, which
 /// selects a download when `format` is absent.
 #[allow(clippy::too_many_arguments)]
@@ -169,7 +155,7 @@ pub fn parse(
         None => (false, sort_text.strip_prefix('+').unwrap_or(sort_text)),
     };
     let sort = find_column(columns, sort_name).ok_or_else(|| {
-        problem(
+        ApiError::invalid_parameter(
             "sort",
             format!(
                 "'{sort_name}' is not a column of {}; use a dictionary column name, with a \
@@ -200,7 +186,7 @@ pub fn parse(
         Some(v) => match v.parse::<u32>() {
             Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
             _ => {
-                return Err(problem(
+                return Err(ApiError::invalid_parameter(
                     "pageSize",
                     format!(
                         "'{v}' is not a page size; use a number from 1 to {MAX_PAGE_SIZE} (the app offers 10, 20 and 50)"
@@ -213,14 +199,19 @@ pub fn parse(
         None => false,
         Some(v) if v.eq_ignore_ascii_case("true") => true,
         Some(v) if v.eq_ignore_ascii_case("false") => false,
-        Some(v) => return Err(problem("total", format!("'{v}' is not true or false"))),
+        Some(v) => {
+            return Err(ApiError::invalid_parameter(
+                "total",
+                format!("'{v}' is not true or false"),
+            ));
+        }
     };
     let format = match params.get("format") {
         Some(v) if v.eq_ignore_ascii_case("json") => Format::Json,
         Some(v) if v.eq_ignore_ascii_case("csv") => Format::Csv,
         Some(v) if v.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
         Some(v) => {
-            return Err(problem(
+            return Err(ApiError::invalid_parameter(
                 "format",
                 format!("'{v}' is not a format; use json, csv or xlsx"),
             ));
@@ -251,7 +242,7 @@ pub fn parse(
     };
     if let Some(cursor) = params.get("cursor") {
         let values = cursor::open(keys, cursor, publisher_id, &request.fingerprint())
-            .map_err(|reason| problem("cursor", reason))?;
+            .map_err(|reason| ApiError::invalid_parameter("cursor", reason))?;
         request.after = Some(request.cursor_values(values)?);
     }
     Ok(request)
@@ -424,7 +415,7 @@ impl GridRequest {
     fn cursor_values(&self, cells: Vec<Cell>) -> Result<Vec<Value>, ApiError> {
         let cols = self.order_columns();
         if cells.len() != cols.len() {
-            return Err(problem(
+            return Err(ApiError::invalid_parameter(
                 "cursor",
                 "the cursor does not fit this query".to_owned(),
             ));
@@ -443,8 +434,12 @@ impl GridRequest {
                     Cell::Number(n) => n.to_string(),
                     Cell::Null => String::new(),
                 };
-                stored_value(c, &text)
-                    .map_err(|_| problem("cursor", "the cursor does not fit this query".to_owned()))
+                stored_value(c, &text).map_err(|_| {
+                    ApiError::invalid_parameter(
+                        "cursor",
+                        "the cursor does not fit this query".to_owned(),
+                    )
+                })
             })
             .collect()
     }

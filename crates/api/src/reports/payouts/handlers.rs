@@ -1,6 +1,5 @@
 //! `GET /api/v1/reports/payouts/{trend,details}`.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::auth::Permission;
 use shared::dictionary::Dataset;
@@ -10,9 +9,9 @@ use shared::reports::payouts::PayoutTrend;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::query::QueryParams;
-use crate::reports::activity::handlers::grid_response;
+use crate::reports::activity::handlers::month_grid;
 use crate::reports::filters;
-use crate::reports::grid::{self, GRID_PARAMETERS};
+use crate::reports::grid;
 use crate::reports::params::{GridParams, PeriodParams, SpreadsheetFile};
 use crate::reports::payouts::query;
 use crate::state::AppState;
@@ -82,32 +81,12 @@ pub async fn list_payouts(
     caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Permission::Payouts)?;
-    let spec = &grid::spec::PAYOUTS;
-    let names: Vec<&str> = ["start", "offerType"]
-        .iter()
-        .chain(GRID_PARAMETERS)
-        .copied()
-        .collect();
-    let params = QueryParams::parse(req.query_string(), &names)?;
-    let (scope, data_as_of) =
-        grid::month_scope(&state.db, caller.publisher_id, spec, &params).await?;
-    let accept = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok());
-    let request = grid::parse(
-        spec,
-        caller.publisher_id,
-        scope,
-        &params,
-        accept,
-        &caller.permissions,
-        &state.report_keys,
-    )?;
-    let stem = match scope {
-        grid::Scope::Months(p) => format!("payouts-{}-to-{}", p.start, p.end),
-        _ => "payouts".to_owned(),
-    };
-    grid_response(&state, &caller, &req, request, data_as_of, stem).await
+    month_grid(
+        &state,
+        &caller,
+        &req,
+        &grid::spec::PAYOUTS,
+        Permission::Payouts,
+    )
+    .await
 }
