@@ -248,16 +248,15 @@ impl Period {
     }
 }
 
-/// The period a report covers and its dataset's `dataAsOf`: from the `start` parameter,
-/// or else the [`PERIOD_MONTHS`] months ending with the latest month holding data (the
+/// The period a report covers and its dataset's `dataAsOf`: from `start` (the parsed
+/// `start` parameter), or else the [`PERIOD_MONTHS`] months ending with the latest month holding data (the
 /// current month when there is none).
 pub async fn period<C: ConnectionTrait>(
     db: &C,
     publisher_id: i64,
     dataset: Dataset,
-    params: &QueryParams,
+    start: Option<Month>,
 ) -> Result<(Period, Option<chrono::DateTime<Utc>>), ApiError> {
-    let start = params.month("start")?;
     let (data_as_of, latest) = freshness(db, publisher_id, dataset).await?;
     let start = start.unwrap_or_else(|| {
         let last = Month::of(latest.unwrap_or_else(|| Utc::now().date_naive()));

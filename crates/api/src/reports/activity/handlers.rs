@@ -60,12 +60,13 @@ async fn options(
         &names(&[&["start"], measure_names(dataset)]),
     )?;
     let activity = activity_of(dataset, &params)?;
-    let (period, data_as_of) =
-        filters::period(&state.db, caller.publisher_id, dataset, &params).await?;
+    let start = params.month("start")?;
+    let (db, publisher_id) = (&state.db, caller.publisher_id);
     state
         .report_cache
-        .answer(&state.db, caller, req, || {
-            query::options(&state.db, activity, caller.publisher_id, period, data_as_of)
+        .answer(db, caller, req, || async move {
+            let (period, data_as_of) = filters::period(db, publisher_id, dataset, start).await?;
+            query::options(db, activity, publisher_id, period, data_as_of).await
         })
         .await
 }
@@ -83,19 +84,13 @@ async fn monthly(
     )?;
     let activity = activity_of(dataset, &params)?;
     let slicers = filters::slicers(&params)?;
-    let (period, data_as_of) =
-        filters::period(&state.db, caller.publisher_id, dataset, &params).await?;
+    let start = params.month("start")?;
+    let (db, publisher_id, slicers) = (&state.db, caller.publisher_id, &slicers);
     state
         .report_cache
-        .answer(&state.db, caller, req, || {
-            query::monthly(
-                &state.db,
-                activity,
-                caller.publisher_id,
-                period,
-                &slicers,
-                data_as_of,
-            )
+        .answer(db, caller, req, || async move {
+            let (period, data_as_of) = filters::period(db, publisher_id, dataset, start).await?;
+            query::monthly(db, activity, publisher_id, period, slicers, data_as_of).await
         })
         .await
 }
@@ -133,21 +128,24 @@ async fn trend(
         }
     };
     let top = params.parsed::<TopN>("top")?.unwrap_or(TopN::Top(10));
-    let (period, data_as_of) =
-        filters::period(&state.db, caller.publisher_id, dataset, &params).await?;
+    let start = params.month("start")?;
+    let (db, publisher_id) = (&state.db, caller.publisher_id);
+    let (slicers, subjects) = (&slicers, &subjects);
     state
         .report_cache
-        .answer(&state.db, caller, req, || {
+        .answer(db, caller, req, || async move {
+            let (period, data_as_of) = filters::period(db, publisher_id, dataset, start).await?;
             query::trend(
-                &state.db,
+                db,
                 activity,
-                caller.publisher_id,
+                publisher_id,
                 period,
-                &slicers,
-                &subjects,
+                slicers,
+                subjects,
                 top,
                 data_as_of,
             )
+            .await
         })
         .await
 }

@@ -103,7 +103,9 @@ impl Fact {
     }
 }
 
-fn channel_of(azure_license_type: &str) -> Result<Channel, ApiError> {
+/// The channel of a stored Azure License Type (an internal error for a value the
+/// dictionary does not know, which only a corrupt rollup could hold).
+pub(crate) fn channel_of(azure_license_type: &str) -> Result<Channel, ApiError> {
     AzureLicenseType::from_name(azure_license_type)
         .map(AzureLicenseType::channel)
         .ok_or_else(|| {

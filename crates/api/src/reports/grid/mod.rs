@@ -777,7 +777,8 @@ pub async fn month_scope<C: ConnectionTrait>(
     spec: &GridSpec,
     params: &QueryParams,
 ) -> Result<(Scope, Option<DateTime<Utc>>), ApiError> {
-    let (period, data_as_of) = filters::period(db, publisher_id, spec.dataset, params).await?;
+    let (period, data_as_of) =
+        filters::period(db, publisher_id, spec.dataset, params.month("start")?).await?;
     Ok((Scope::Months(period), data_as_of))
 }
 

@@ -42,12 +42,14 @@ pub async fn get_payouts_trend(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Permission::Payouts)?;
     let params = QueryParams::parse(req.query_string(), &["start"])?;
-    let (period, data_as_of) =
-        filters::period(&state.db, caller.publisher_id, Dataset::Payouts, &params).await?;
+    let start = params.month("start")?;
+    let (db, publisher_id) = (&state.db, caller.publisher_id);
     state
         .report_cache
-        .answer(&state.db, &caller, &req, || {
-            query::trend(&state.db, caller.publisher_id, period, data_as_of)
+        .answer(db, &caller, &req, || async move {
+            let (period, data_as_of) =
+                filters::period(db, publisher_id, Dataset::Payouts, start).await?;
+            query::trend(db, publisher_id, period, data_as_of).await
         })
         .await
 }

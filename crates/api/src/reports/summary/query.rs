@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use shared::Month;
 use shared::auth::Permission;
-use shared::dictionary::{AzureLicenseType, Channel, Dataset, OfferType, country_name};
+use shared::dictionary::{Channel, Dataset, OfferType, country_name};
 use shared::reports::activity::CategoryValue;
 use shared::reports::grid::MASKED;
 use shared::reports::summary::{
@@ -17,11 +17,9 @@ use shared::reports::summary::{
 
 use crate::db::entities::{offers, rollup_orders};
 use crate::error::ApiError;
-use crate::reports::filters::Period;
-use crate::reports::{freshness, payouts};
-
-/// The months a Summary covers.
-pub const PERIOD_MONTHS: i32 = 3;
+use crate::reports::activity::query::channel_of;
+use crate::reports::filters::{self, Period};
+use crate::reports::payouts;
 
 /// The Summary for the three months from `start`; without `start`, the three months
 /// ending with the latest month that has orders (or the current month).
@@ -31,12 +29,8 @@ pub async fn summary<C: ConnectionTrait>(
     start: Option<Month>,
     permissions: &[Permission],
 ) -> Result<SummaryReport, ApiError> {
-    let (data_as_of, latest) = freshness(db, publisher_id, Dataset::Orders).await?;
-    let start = start.unwrap_or_else(|| {
-        let last = Month::of(latest.unwrap_or_else(|| Utc::now().date_naive()));
-        last.plus_months(-(PERIOD_MONTHS - 1))
-    });
-    let end = start.plus_months(PERIOD_MONTHS - 1);
+    let (period, data_as_of) = filters::period(db, publisher_id, Dataset::Orders, start).await?;
+    let Period { start, end } = period;
 
     let rows: Vec<(NaiveDate, String, String, i64)> = rollup_orders::Entity::find()
         .select_only()
@@ -60,13 +54,7 @@ pub async fn summary<C: ConnectionTrait>(
     for (month, azure_license_type, offer_type, count) in rows {
         let count = Ord::max(count, 0) as u64;
         *by_month.entry(Month::of(month)).or_default() += count;
-        let channel = AzureLicenseType::from_name(&azure_license_type)
-            .map(AzureLicenseType::channel)
-            .ok_or_else(|| {
-                ApiError::internal(format!(
-                    "unknown Azure license type '{azure_license_type}' in rollup"
-                ))
-            })?;
+        let channel = channel_of(&azure_license_type)?;
         *by_channel.entry(channel).or_default() += count;
         let offer_type = OfferType::from_name(&offer_type).ok_or_else(|| {
             ApiError::internal(format!("unknown offer type '{offer_type}' in rollup"))
@@ -74,7 +62,6 @@ pub async fn summary<C: ConnectionTrait>(
         *by_offer_type.entry(offer_type).or_default() += count;
     }
 
-    let period = Period { start, end };
     let (first, last) = period.month_starts();
     let top_markets = top(
         db,
