@@ -38,7 +38,10 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         .with_context(|| {
         format!("keeping the report secret in {}", config.data_dir.display())
     })?;
+    let sqlite_reader = db::sqlite_path(&config.database_url)
+        .map(|path| Arc::new(crate::reports::grid::fast::SqliteReader::new(path)));
     Ok(AppState {
+        sqlite_reader,
         mailer: Arc::new(mailer),
         db,
         tokens: Arc::new(tokens),

@@ -25,4 +25,7 @@ pub struct AppState {
     pub operator_token_sha256: [u8; 32],
     /// Sends mail (SMTP when configured) and keeps the outbox.
     pub mailer: Arc<Mailer>,
+    /// Read-only rusqlite connections to the SQLite file, for reading many rows fast
+    /// (downloads); `None` on PostgreSQL and in-memory SQLite.
+    pub sqlite_reader: Option<Arc<crate::reports::grid::fast::SqliteReader>>,
 }

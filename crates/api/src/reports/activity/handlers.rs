@@ -180,8 +180,21 @@ pub async fn grid_response(
         .await?;
     }
     match request.format {
-        Format::Csv => Ok(grid::export::csv(state.db.clone(), request, &file_stem)),
-        Format::Xlsx => grid::export::xlsx(state.db.clone(), request, &file_stem).await,
+        Format::Csv => Ok(grid::export::csv(
+            state.db.clone(),
+            state.sqlite_reader.clone(),
+            request,
+            &file_stem,
+        )),
+        Format::Xlsx => {
+            grid::export::xlsx(
+                state.db.clone(),
+                state.sqlite_reader.clone(),
+                request,
+                &file_stem,
+            )
+            .await
+        }
         Format::Json => {
             let (rows, next_cursor) = request.page(&state.db).await?;
             let total = if request.want_total {

@@ -1,10 +1,11 @@
-//! The Orders and Usage reports from their rollups: one scan of the period's rollup
-//! rows, aggregated here into every panel.
+//! The Orders and Usage reports from their rollups: per panel, the database sums the
+//! period's rollup rows by the panel's column (one statement for every panel of a
+//! view); here the sums become top N with "Other", channels and labels.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use shared::Month;
 use shared::dictionary::{
@@ -75,31 +76,142 @@ impl Activity {
     }
 }
 
-/// One aggregated rollup row: the period's measure for one combination of slicers.
-#[derive(Clone, Debug)]
-struct Fact {
-    month: Month,
-    offer_id: String,
-    offer_type: String,
-    azure_license_type: String,
-    marketplace_license_type: String,
-    market: String,
-    preview: bool,
-    /// Orders, or ten-thousandths of an hour.
-    value: i64,
+/// A column the panels group the rollup by. Channel and Azure License Type share one
+/// (the channel follows from the license type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dim {
+    AzureLicenseType,
+    MarketplaceLicenseType,
+    Market,
+    OfferType,
+    Offer,
+    Preview,
 }
 
-impl Fact {
-    fn key(&self, area: SubjectArea) -> Result<String, ApiError> {
-        Ok(match area {
-            SubjectArea::Channel => channel_of(&self.azure_license_type)?.name().to_owned(),
-            SubjectArea::Market => self.market.clone(),
-            SubjectArea::OfferType => self.offer_type.clone(),
-            SubjectArea::Offer => self.offer_id.clone(),
-            SubjectArea::AzureLicenseType => self.azure_license_type.clone(),
-            SubjectArea::MarketplaceLicenseType => self.marketplace_license_type.clone(),
-            SubjectArea::PreviewStatus => PreviewStatus::of(self.preview).name().to_owned(),
-        })
+impl Dim {
+    fn of(area: SubjectArea) -> Dim {
+        match area {
+            SubjectArea::Channel | SubjectArea::AzureLicenseType => Dim::AzureLicenseType,
+            SubjectArea::MarketplaceLicenseType => Dim::MarketplaceLicenseType,
+            SubjectArea::Market => Dim::Market,
+            SubjectArea::OfferType => Dim::OfferType,
+            SubjectArea::Offer => Dim::Offer,
+            SubjectArea::PreviewStatus => Dim::Preview,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Dim::AzureLicenseType => "azure_license_type",
+            Dim::MarketplaceLicenseType => "marketplace_license_type",
+            Dim::Market => "customer_country",
+            Dim::OfferType => "offer_type",
+            Dim::Offer => "offer_id",
+            Dim::Preview => "is_preview_sku",
+        }
+    }
+}
+
+/// The period's measure per month and value of each asked column (orders, or
+/// ten-thousandths of an hour), summed by the database: one grouped scan of the period's
+/// rollup rows per column, all in one statement, so that what crosses from the database
+/// is a few hundred sums rather than every slicer combination of the period.
+struct Sums {
+    dims: Vec<Dim>,
+    /// Per asked column (same order as `dims`): (month, value, measure).
+    sums: Vec<Vec<(Month, String, i64)>>,
+}
+
+impl Sums {
+    async fn load<C: ConnectionTrait>(
+        db: &C,
+        activity: Activity,
+        publisher_id: i64,
+        period: Period,
+        slicers: &Slicers,
+        areas: &[SubjectArea],
+    ) -> Result<Sums, ApiError> {
+        let mut dims: Vec<Dim> = Vec::new();
+        for area in areas {
+            let dim = Dim::of(*area);
+            if !dims.contains(&dim) {
+                dims.push(dim);
+            }
+        }
+        if dims.is_empty() {
+            dims.push(Dim::AzureLicenseType);
+        }
+        let mut union: Option<SelectStatement> = None;
+        for (i, dim) in dims.iter().enumerate() {
+            let mut q = base_query(activity, publisher_id, period, slicers);
+            q.expr(Expr::val(i as i64))
+                .column(Alias::new("month"))
+                .expr(Expr::cust(format!("CAST({} AS TEXT)", dim.column())))
+                .expr(Expr::cust(activity.measure_sql()))
+                .group_by_col(Alias::new("month"))
+                .group_by_col(Alias::new(dim.column()));
+            match &mut union {
+                None => union = Some(q),
+                Some(u) => {
+                    u.union(UnionType::All, q);
+                }
+            }
+        }
+        let mut sums: Vec<Vec<(Month, String, i64)>> = vec![Vec::new(); dims.len()];
+        if let Some(q) = union {
+            for r in db.query_all(&q).await? {
+                let i: i64 = r.try_get_by_index(0)?;
+                let month: NaiveDate = r.try_get_by_index(1)?;
+                let key: String = r.try_get_by_index(2)?;
+                let value = r.try_get_by_index::<Option<i64>>(3)?.unwrap_or(0);
+                let Some(list) = usize::try_from(i).ok().and_then(|i| sums.get_mut(i)) else {
+                    continue;
+                };
+                let key = if dims[i as usize] == Dim::Preview {
+                    // Booleans come back as text: `1`/`0` from SQLite, `true`/`false`
+                    // from PostgreSQL.
+                    PreviewStatus::of(key == "1" || key == "true")
+                        .name()
+                        .to_owned()
+                } else {
+                    key
+                };
+                list.push((Month::of(month), key, value));
+            }
+        }
+        Ok(Sums { dims, sums })
+    }
+
+    /// The (month, category key, measure) entries of a subject area.
+    fn of(&self, area: SubjectArea) -> Result<Vec<(Month, String, i64)>, ApiError> {
+        let dim = Dim::of(area);
+        let Some(i) = self.dims.iter().position(|d| *d == dim) else {
+            return Err(ApiError::internal(format!(
+                "the sums of {area:?} were not asked for"
+            )));
+        };
+        if area == SubjectArea::Channel {
+            return self.sums[i]
+                .iter()
+                .map(|(m, k, v)| Ok((*m, channel_of(k)?.name().to_owned(), *v)))
+                .collect();
+        }
+        Ok(self.sums[i].clone())
+    }
+
+    /// The measure of each month (every column's sums add up to the same totals).
+    fn month_totals(&self, months: &[Month]) -> Vec<i64> {
+        let entries = self.sums.first().map(Vec::as_slice).unwrap_or_default();
+        months
+            .iter()
+            .map(|m| {
+                entries
+                    .iter()
+                    .filter(|(month, _, _)| month == m)
+                    .map(|(_, _, v)| v)
+                    .sum()
+            })
+            .collect()
     }
 }
 
@@ -131,46 +243,6 @@ fn base_query(
         q.and_where(Expr::col(Alias::new("usage_type")).ne("Metered"));
     }
     q
-}
-
-async fn facts<C: ConnectionTrait>(
-    db: &C,
-    activity: Activity,
-    publisher_id: i64,
-    period: Period,
-    slicers: &Slicers,
-) -> Result<Vec<Fact>, ApiError> {
-    const DIMENSIONS: [&str; 7] = [
-        "month",
-        "offer_id",
-        "offer_type",
-        "azure_license_type",
-        "marketplace_license_type",
-        "customer_country",
-        "is_preview_sku",
-    ];
-    let mut q = base_query(activity, publisher_id, period, slicers);
-    for d in DIMENSIONS {
-        q.column(Alias::new(d)).group_by_col(Alias::new(d));
-    }
-    q.expr(Expr::cust(activity.measure_sql()));
-    let rows = db.query_all(&q).await?;
-    rows.into_iter()
-        .map(|r| {
-            let month: NaiveDate = r.try_get_by_index(0)?;
-            Ok(Fact {
-                month: Month::of(month),
-                offer_id: r.try_get_by_index(1)?,
-                offer_type: r.try_get_by_index(2)?,
-                azure_license_type: r.try_get_by_index(3)?,
-                marketplace_license_type: r.try_get_by_index(4)?,
-                market: r.try_get_by_index(5)?,
-                preview: r.try_get_by_index(6)?,
-                value: r.try_get_by_index::<Option<i64>>(7)?.unwrap_or(0),
-            })
-        })
-        .collect::<Result<_, sea_orm::DbErr>>()
-        .map_err(ApiError::from)
 }
 
 /// Labels of the categories of a subject area.
@@ -206,20 +278,18 @@ impl Labels {
 /// Categories of one subject area with per-month values, largest total first (ties by
 /// key), cut to the top N with the rest summed into "Other".
 fn ranked(
-    facts: &[Fact],
+    sums: &Sums,
     area: SubjectArea,
     months: &[Month],
     top: TopN,
 ) -> Result<Vec<(String, bool, Vec<i64>)>, ApiError> {
     let index: HashMap<Month, usize> = months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
     let mut by_key: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for f in facts {
-        let Some(&i) = index.get(&f.month) else {
+    for (month, key, value) in sums.of(area)? {
+        let Some(&i) = index.get(&month) else {
             continue;
         };
-        by_key
-            .entry(f.key(area)?)
-            .or_insert_with(|| vec![0; months.len()])[i] += f.value;
+        by_key.entry(key).or_insert_with(|| vec![0; months.len()])[i] += value;
     }
     let mut rows: Vec<(String, Vec<i64>)> = by_key.into_iter().collect();
     rows.sort_by(|a, b| {
@@ -283,7 +353,20 @@ pub async fn monthly<C: ConnectionTrait>(
     slicers: &Slicers,
     data_as_of: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<ActivityMonthly, ApiError> {
-    let facts = facts(db, activity, publisher_id, period, slicers).await?;
+    let facts = Sums::load(
+        db,
+        activity,
+        publisher_id,
+        period,
+        slicers,
+        &[
+            SubjectArea::AzureLicenseType,
+            SubjectArea::Market,
+            SubjectArea::OfferType,
+            SubjectArea::MarketplaceLicenseType,
+        ],
+    )
+    .await?;
     let labels = Labels::load(db, publisher_id).await?;
     let months = period.months();
 
@@ -303,7 +386,7 @@ pub async fn monthly<C: ConnectionTrait>(
             }
         })
         .collect();
-    let month_totals_stored = month_totals(&facts, &months);
+    let month_totals_stored = facts.month_totals(&months);
     let alt_order: Vec<&str> = AzureLicenseType::ALL.iter().map(|v| v.name()).collect();
     let mlt_order: Vec<&str> = MarketplaceLicenseType::ALL
         .iter()
@@ -375,19 +458,6 @@ pub async fn monthly<C: ConnectionTrait>(
     })
 }
 
-fn month_totals(facts: &[Fact], months: &[Month]) -> Vec<i64> {
-    months
-        .iter()
-        .map(|m| {
-            facts
-                .iter()
-                .filter(|f| f.month == *m)
-                .map(|f| f.value)
-                .sum()
-        })
-        .collect()
-}
-
 async fn metered<C: ConnectionTrait>(
     db: &C,
     publisher_id: i64,
@@ -431,7 +501,7 @@ pub async fn trend<C: ConnectionTrait>(
     top: TopN,
     data_as_of: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<ActivityTrend, ApiError> {
-    let facts = facts(db, activity, publisher_id, period, slicers).await?;
+    let facts = Sums::load(db, activity, publisher_id, period, slicers, subjects).await?;
     let labels = Labels::load(db, publisher_id).await?;
     let months = period.months();
     let mut areas = Vec::with_capacity(subjects.len());
@@ -464,7 +534,8 @@ pub async fn trend<C: ConnectionTrait>(
         },
         data_as_of,
         unit: activity.unit(),
-        month_totals: month_totals(&facts, &months)
+        month_totals: facts
+            .month_totals(&months)
             .into_iter()
             .map(|v| activity.value(v))
             .collect(),

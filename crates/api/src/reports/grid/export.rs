@@ -4,6 +4,8 @@
 //! Both read the rows in keyset chunks, so memory stays flat whatever the row count,
 //! and neither holds a database transaction open for the download's duration.
 
+use std::sync::Arc;
+
 use actix_web::HttpResponse;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
@@ -16,6 +18,7 @@ use shared::reports::grid::Cell;
 use tokio::io::AsyncReadExt;
 
 use crate::error::ApiError;
+use crate::reports::grid::fast::{self, SqliteReader};
 use crate::reports::grid::{GridColumn, GridRequest, XLSX_MEDIA_TYPE};
 
 /// Rows read per query while downloading.
@@ -26,15 +29,20 @@ pub const XLSX_SHEET_ROWS: u32 = 1_048_575;
 /// A text cell a spreadsheet would run as a formula gets a leading apostrophe
 /// (OWASP's advice for CSV injection); numbers and dates are never touched.
 pub fn neutralised(column: &GridColumn, text: String) -> String {
-    let is_text = matches!(
-        column.dictionary.kind,
-        ColumnType::Text | ColumnType::Country | ColumnType::Currency | ColumnType::Enumeration(_)
-    );
-    if is_text && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if needs_neutralising(column, &text) {
         format!("'{text}")
     } else {
         text
     }
+}
+
+/// Whether [`neutralised`] would prefix the text.
+pub fn needs_neutralising(column: &GridColumn, text: &str) -> bool {
+    let is_text = matches!(
+        column.dictionary.kind,
+        ColumnType::Text | ColumnType::Country | ColumnType::Currency | ColumnType::Enumeration(_)
+    );
+    is_text && text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 fn attachment(filename: String) -> ContentDisposition {
@@ -44,12 +52,69 @@ fn attachment(filename: String) -> ContentDisposition {
     }
 }
 
-type Chunk = Result<Bytes, actix_web::Error>;
+/// A piece of a download, or the news that it failed (logged where it happened).
+type Chunk = Result<Bytes, ()>;
 
-/// Streams every row of the request as CSV, headed by the dictionary's column names.
-pub fn csv(db: DatabaseConnection, request: GridRequest, file_stem: &str) -> HttpResponse {
+fn failed() -> actix_web::Error {
+    actix_web::error::ErrorInternalServerError("the download failed; see the server log")
+}
+
+/// The CSV header: the dictionary's column names.
+fn csv_header(columns: &[GridColumn]) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(columns.iter().map(|c| c.dictionary.name))
+        .map_err(|e| e.to_string())?;
+    writer.into_inner().map_err(|e| e.to_string())
+}
+
+/// Streams every row of the request as CSV, headed by the dictionary's column names:
+/// through `reader` on SQLite (see `fast.rs`), through the pool otherwise.
+pub fn csv(
+    db: DatabaseConnection,
+    reader: Option<Arc<SqliteReader>>,
+    request: GridRequest,
+    file_stem: &str,
+) -> HttpResponse {
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(4);
-    actix_web::rt::spawn(async move {
+    if let Some(reader) = reader {
+        tokio::task::spawn_blocking(move || {
+            let result = csv_header(request.spec.columns()).and_then(|header| {
+                if tx.blocking_send(Ok(Bytes::from(header))).is_err() {
+                    return Ok(());
+                }
+                reader.with(|conn| {
+                    fast::write_csv(conn, &request, |bytes| {
+                        tx.blocking_send(Ok(Bytes::from(bytes))).is_ok()
+                    })
+                })
+            });
+            if let Err(e) = result {
+                tracing::error!(error = %e, "CSV download failed while reading rows");
+                let _ = tx.blocking_send(Err(()));
+            }
+        });
+    } else {
+        actix_web::rt::spawn(pooled_csv(db, request, tx));
+    }
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(format!("{file_stem}.csv")))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .streaming(stream::unfold(rx, |mut rx| async move {
+            rx.recv()
+                .await
+                .map(|chunk| (chunk.map_err(|()| failed()), rx))
+        }))
+}
+
+/// The CSV download through the sqlx pool, in keyset chunks.
+async fn pooled_csv(
+    db: DatabaseConnection,
+    request: GridRequest,
+    tx: tokio::sync::mpsc::Sender<Chunk>,
+) {
+    {
         let columns = request.spec.columns();
         let mut writer = csv::Writer::from_writer(Vec::with_capacity(1 << 16));
         let header: Vec<&str> = columns.iter().map(|c| c.dictionary.name).collect();
@@ -62,11 +127,7 @@ pub fn csv(db: DatabaseConnection, request: GridRequest, file_stem: &str) -> Htt
                 Ok(chunk) => chunk,
                 Err(e) => {
                     tracing::error!(error = %e, "CSV download failed while reading rows");
-                    let _ = tx
-                        .send(Err(actix_web::error::ErrorInternalServerError(
-                            "the download failed; see the server log",
-                        )))
-                        .await;
+                    let _ = tx.send(Err(())).await;
                     return;
                 }
             };
@@ -96,20 +157,14 @@ pub fn csv(db: DatabaseConnection, request: GridRequest, file_stem: &str) -> Htt
                 .has_headers(false)
                 .from_writer(Vec::with_capacity(1 << 16));
         }
-    });
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment(format!("{file_stem}.csv")))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .streaming(stream::unfold(rx, |mut rx| async move {
-            rx.recv().await.map(|chunk| (chunk, rx))
-        }))
+    }
 }
 
 /// Writes every row of the request into an Excel workbook (constant memory, a new sheet
 /// every [`XLSX_SHEET_ROWS`] rows) and streams the file.
 pub async fn xlsx(
     db: DatabaseConnection,
+    reader: Option<Arc<SqliteReader>>,
     request: GridRequest,
     file_stem: &str,
 ) -> Result<HttpResponse, ApiError> {
@@ -120,9 +175,33 @@ pub async fn xlsx(
         write_workbook(rx, columns, sheet_name, XLSX_SHEET_ROWS)
     });
 
+    if let Some(reader) = reader {
+        // Reading and writing run on two threads, the batches between them bounded.
+        tokio::task::spawn_blocking(move || {
+            reader.with(|conn| fast::read_cells(conn, &request, |batch| tx.send(batch).is_ok()))
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("Excel reader stopped: {e}")))?
+        .map_err(|e| ApiError::internal(format!("reading the Excel download: {e}")))?;
+    } else {
+        pooled_cells(&db, &request, tx).await?;
+    }
+    let file = writer
+        .await
+        .map_err(|e| ApiError::internal(format!("Excel writer stopped: {e}")))?
+        .map_err(|e| ApiError::internal(format!("writing the Excel download: {e}")))?;
+    stream_file(file, file_stem).await
+}
+
+/// The Excel download's rows through the sqlx pool, in keyset chunks.
+async fn pooled_cells(
+    db: &DatabaseConnection,
+    request: &GridRequest,
+    tx: std::sync::mpsc::SyncSender<Vec<Vec<Cell>>>,
+) -> Result<(), ApiError> {
     let mut after: Option<Vec<Value>> = None;
     loop {
-        let mut chunk = request.chunk(&db, after.as_deref(), CHUNK_ROWS).await?;
+        let mut chunk = request.chunk(db, after.as_deref(), CHUNK_ROWS).await?;
         let done = (chunk.rows.len() as u64) < CHUNK_ROWS;
         after = chunk.order_values.pop();
         let batch = chunk.rows;
@@ -132,15 +211,16 @@ pub async fn xlsx(
             .await
             .unwrap_or(false);
         if !sent || done {
-            break;
+            return Ok(());
         }
     }
-    drop(tx);
-    let file = writer
-        .await
-        .map_err(|e| ApiError::internal(format!("Excel writer stopped: {e}")))?
-        .map_err(|e| ApiError::internal(format!("writing the Excel download: {e}")))?;
+}
 
+/// Streams a finished workbook (the temporary file goes when the stream ends).
+async fn stream_file(
+    file: tempfile::NamedTempFile,
+    file_stem: &str,
+) -> Result<HttpResponse, ApiError> {
     let handle = tokio::fs::File::open(file.path())
         .await
         .map_err(|e| ApiError::internal(format!("reopening the Excel download: {e}")))?;

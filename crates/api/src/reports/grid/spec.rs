@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait};
 use shared::dictionary::{Column, Dataset};
 
 use crate::db::entities::{customers, licenses, orders, payouts, usage};
+use crate::db::migrations::m0005_report_sort_indexes as m0005;
 use crate::reports::filters::SlicerColumns;
 
 /// A dictionary column with what the grid needs to know about its table column.
@@ -83,6 +84,9 @@ pub struct GridSpec {
     pub default_sort: &'static str,
     /// Whether BYOL subscription IDs are hashed.
     pub byol: bool,
+    /// Columns with a sort index `(publisher_id, column, key...)` (migration m0005):
+    /// pages sorted on them are keyset range scans at any depth.
+    pub sort_indexes: &'static [&'static str],
     columns: &'static LazyLock<Vec<GridColumn>>,
 }
 
@@ -134,6 +138,7 @@ pub static ORDERS: GridSpec = GridSpec {
     slicers: SlicerColumns::ALL,
     default_sort: "-MonthStartDate",
     byol: true,
+    sort_indexes: m0005::ORDER_SORTS,
     columns: &ORDER_COLUMNS,
 };
 
@@ -146,6 +151,7 @@ pub static USAGE: GridSpec = GridSpec {
     slicers: SlicerColumns::ALL,
     default_sort: "-UsageDate",
     byol: true,
+    sort_indexes: m0005::USAGE_SORTS,
     columns: &USAGE_COLUMNS,
 };
 
@@ -161,6 +167,7 @@ pub static CUSTOMERS: GridSpec = GridSpec {
     slicers: SlicerColumns::LICENSE_TYPES,
     default_sort: "-DateAcquired",
     byol: true,
+    sort_indexes: &[],
     columns: &CUSTOMER_COLUMNS,
 };
 
@@ -176,6 +183,7 @@ pub static PAYOUTS: GridSpec = GridSpec {
     },
     default_sort: "-MonthStartDate",
     byol: false,
+    sort_indexes: &[],
     columns: &PAYOUT_COLUMNS,
 };
 
@@ -191,6 +199,7 @@ pub static LICENSES: GridSpec = GridSpec {
     },
     default_sort: "-MonthStartDate",
     byol: false,
+    sort_indexes: &[],
     columns: &LICENSE_COLUMNS,
 };
 
@@ -206,6 +215,15 @@ mod tests {
                 assert!(
                     spec.columns().iter().any(|c| c.db == *key),
                     "{} key {key} is not a dictionary column",
+                    spec.table
+                );
+            }
+            for column in spec.sort_indexes {
+                assert!(
+                    spec.columns()
+                        .iter()
+                        .any(|c| c.db == *column && !c.nullable),
+                    "{} sort index on {column}: not a non-null grid column",
                     spec.table
                 );
             }
