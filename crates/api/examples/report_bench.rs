@@ -83,6 +83,17 @@ fn peak_rss_mb(pid: Option<u32>) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU seconds (user and system) the process has used so far: the downloads' cost apart
+/// from other load on the machine.
+fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
+    // Fields after the command's closing parenthesis; utime and stime are 14th and 15th.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 struct Bench {
     client: reqwest::Client,
     url: String,
@@ -367,6 +378,7 @@ async fn main() {
                 .total
                 .unwrap();
             let before = peak_rss_mb(args.server_pid);
+            let cpu_before = cpu_seconds(args.server_pid);
             let t = Instant::now();
             let res = bench
                 .client
@@ -387,8 +399,12 @@ async fn main() {
                 total
             };
             assert_eq!(rows, total, "the download holds every matching row");
+            let cpu = match (cpu_before, cpu_seconds(args.server_pid)) {
+                (Some(a), Some(b)) => format!("{:.2}", b - a),
+                _ => "?".into(),
+            };
             println!(
-                "| {format} download | {total} rows | {:.2} s | {:.1} MB | server peak RSS {} MB (before: {} MB) |",
+                "| {format} download | {total} rows | {:.2} s | {:.1} MB | server peak RSS {} MB (before: {} MB) | server CPU {cpu} s |",
                 elapsed.as_secs_f64(),
                 body.len() as f64 / 1e6,
                 peak_rss_mb(args.server_pid).map_or("?".into(), |m| format!("{m:.0}")),

@@ -492,9 +492,10 @@ impl GridRequest {
         cond
     }
 
-    /// Whether anything besides publisher and period narrows the rows.
+    /// Whether anything besides publisher, period and filters on the sort column itself
+    /// (which its index checks) narrows the rows.
     fn narrows(&self) -> bool {
-        !self.filters.is_empty()
+        self.filters.iter().any(|f| f.column.db != self.sort.db)
             || !self.fixed.is_empty()
             || !self.fixed_any.is_empty()
             || self.slicers != Slicers::default()
@@ -502,15 +503,27 @@ impl GridRequest {
 
     /// Slicers, the server's fixed conditions and the column filters.
     fn narrowing(&self) -> Condition {
+        self.narrowing_part(None)
+    }
+
+    /// The filters on the sort column (`Some(true)`), everything else that narrows
+    /// (`Some(false)`), or both (`None`).
+    fn narrowing_part(&self, on_sort: Option<bool>) -> Condition {
         let spec = self.spec;
-        let mut cond = Condition::all().add(slicer_condition(&self.slicers, &spec.slicers));
-        for (c, v) in &self.fixed {
-            cond = cond.add(Expr::col(Alias::new(*c)).eq(v.clone()));
-        }
-        for (c, v) in &self.fixed_any {
-            cond = cond.add(Expr::col(Alias::new(*c)).is_in(v.iter().cloned()));
+        let mut cond = Condition::all();
+        if on_sort != Some(true) {
+            cond = cond.add(slicer_condition(&self.slicers, &spec.slicers));
+            for (c, v) in &self.fixed {
+                cond = cond.add(Expr::col(Alias::new(*c)).eq(v.clone()));
+            }
+            for (c, v) in &self.fixed_any {
+                cond = cond.add(Expr::col(Alias::new(*c)).is_in(v.iter().cloned()));
+            }
         }
         for f in &self.filters {
+            if on_sort.is_some_and(|want| want != (f.column.db == self.sort.db)) {
+                continue;
+            }
             cond = cond.add(filter_condition(f));
             // A hashed BYOL subscription ID must not be findable through the real one.
             if spec.byol && f.column.dictionary.name == "MarketplaceSubscriptionId" {
@@ -580,14 +593,17 @@ impl GridRequest {
         for c in self.spec.columns() {
             inner.column(Alias::new(c.db.as_str()));
         }
-        inner.cond_where(self.scope_condition(true));
+        inner.cond_where(
+            self.scope_condition(true)
+                .add(self.narrowing_part(Some(true))),
+        );
         self.keyset_and_order(&mut inner, after, budget);
         let mut q = Query::select();
         q.from_subquery(inner, Alias::new("sorted"));
         for c in self.spec.columns() {
             q.column(Alias::new(c.db.as_str()));
         }
-        q.cond_where(self.narrowing());
+        q.cond_where(self.narrowing_part(Some(false)));
         self.keyset_and_order(&mut q, None, limit);
         q
     }
@@ -609,7 +625,8 @@ impl GridRequest {
         }
         if (rows.len() as u64) < limit {
             // No budgeted read, or a short page from it: the plain query is exact. With
-            // filters, SQLite then reads the period by its own index and sorts it.
+            // filters on other columns, SQLite then reads the period by its own index
+            // and sorts it.
             let use_sort_index = sqlite && !self.narrows();
             rows = db
                 .query_all(&self.page_query(after, limit, use_sort_index))
