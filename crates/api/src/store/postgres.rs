@@ -1,0 +1,275 @@
+//! The PostgreSQL writer: a pooled connection's transaction, rows streamed in with `COPY`.
+//!
+//! For each chunk, the rows it restates are deleted in one statement (its keys travel
+//! as arrays, `unnest`ed) which returns them, so their contribution leaves the rollups;
+//! then the chunk goes into the table with `COPY ... FROM STDIN` in text format. A
+//! deleted row inserted by this same transaction (`xmin`) was an earlier row of the
+//! batch with the same key, not a restated one.
+
+use std::io::Write as _;
+use std::time::Instant;
+
+use chrono::{Datelike, NaiveDate, SecondsFormat};
+use sea_orm::sea_query::ColumnType;
+use sea_orm::sqlx::postgres::{PgPool, Postgres};
+use sea_orm::sqlx::{self, AssertSqlSafe, Row};
+use sea_orm::{ColumnTrait, DbBackend, DbErr, IdenStatic, QueryResult, Statement, Value};
+use sea_query_sqlx::SqlxValues;
+use shared::dictionary::Dataset;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::facts::{self, Fact};
+use super::rollups::Rollups;
+use super::{BatchMeta, Piece, Progress, StoreError, StoreOutcome, Written};
+
+fn pg_err(e: sqlx::Error) -> StoreError {
+    StoreError::Db(DbErr::Custom(format!("PostgreSQL: {e}")))
+}
+
+async fn execute(conn: &mut sqlx::PgConnection, statement: Statement) -> Result<u64, StoreError> {
+    let values = statement
+        .values
+        .unwrap_or_else(|| sea_orm::Values(Vec::new()));
+    Ok(
+        sqlx::query_with::<Postgres, _>(AssertSqlSafe(statement.sql), SqlxValues(values))
+            .execute(conn)
+            .await
+            .map_err(pg_err)?
+            .rows_affected(),
+    )
+}
+
+/// Appends `value` in `COPY`'s text format.
+fn copy_text(buf: &mut Vec<u8>, value: &Value) -> Result<(), StoreError> {
+    match value {
+        Value::String(Some(s)) => {
+            for &b in s.as_bytes() {
+                match b {
+                    b'\\' => buf.extend_from_slice(b"\\\\"),
+                    b'\t' => buf.extend_from_slice(b"\\t"),
+                    b'\n' => buf.extend_from_slice(b"\\n"),
+                    b'\r' => buf.extend_from_slice(b"\\r"),
+                    _ => buf.push(b),
+                }
+            }
+        }
+        Value::BigInt(Some(i)) => {
+            let _ = write!(buf, "{i}");
+        }
+        Value::Int(Some(i)) => {
+            let _ = write!(buf, "{i}");
+        }
+        Value::SmallInt(Some(i)) => {
+            let _ = write!(buf, "{i}");
+        }
+        Value::Bool(Some(b)) => buf.push(if *b { b't' } else { b'f' }),
+        Value::ChronoDate(Some(d)) => {
+            let _ = write!(buf, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        }
+        Value::ChronoDateTimeUtc(Some(t)) => {
+            buf.extend_from_slice(t.to_rfc3339_opts(SecondsFormat::AutoSi, true).as_bytes())
+        }
+        Value::Uuid(Some(u)) => {
+            let _ = write!(buf, "{}", u.hyphenated());
+        }
+        Value::String(None)
+        | Value::BigInt(None)
+        | Value::Int(None)
+        | Value::SmallInt(None)
+        | Value::Bool(None)
+        | Value::ChronoDate(None)
+        | Value::ChronoDateTimeUtc(None)
+        | Value::Uuid(None) => buf.extend_from_slice(b"\\N"),
+        other => {
+            return Err(StoreError::Db(DbErr::Custom(format!(
+                "no COPY encoding for {other:?}"
+            ))));
+        }
+    }
+    Ok(())
+}
+
+/// One key column's values of a chunk, as an array parameter.
+enum KeyArray {
+    Text(Vec<String>),
+    Date(Vec<NaiveDate>),
+    BigInt(Vec<i64>),
+}
+
+impl KeyArray {
+    fn new(kind: &ColumnType, capacity: usize) -> (Self, &'static str) {
+        match kind {
+            ColumnType::Date => (KeyArray::Date(Vec::with_capacity(capacity)), "date"),
+            ColumnType::BigInteger => (KeyArray::BigInt(Vec::with_capacity(capacity)), "int8"),
+            _ => (KeyArray::Text(Vec::with_capacity(capacity)), "text"),
+        }
+    }
+
+    fn push(&mut self, value: Value) -> Result<(), StoreError> {
+        match (self, value) {
+            (KeyArray::Text(v), Value::String(Some(s))) => v.push(s),
+            (KeyArray::Date(v), Value::ChronoDate(Some(d))) => v.push(d),
+            (KeyArray::BigInt(v), Value::BigInt(Some(i))) => v.push(i),
+            (_, other) => {
+                return Err(StoreError::Db(DbErr::Custom(format!(
+                    "a key column holds {other:?}"
+                ))));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the batch, unless its key is taken.
+pub async fn store<M: Fact>(
+    pool: &PgPool,
+    meta: &BatchMeta,
+    dataset: Dataset,
+    mut source: mpsc::Receiver<Piece<M>>,
+) -> Result<Written, StoreError> {
+    let started = Instant::now();
+    let mut txn = pool.begin().await.map_err(pg_err)?;
+
+    let table = facts::table::<M>();
+    let columns = facts::columns::<M>();
+    let names = columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let keys = M::key_columns();
+    let key_types: Vec<ColumnType> = keys
+        .iter()
+        .map(|c| c.def().get_column_type().clone())
+        .collect();
+    let key_list = keys
+        .iter()
+        .map(|c| format!("t.\"{}\"", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let arrays = key_types
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| format!("${}::{}[]", i + 2, KeyArray::new(kind, 0).1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let delete_sql = format!(
+        "DELETE FROM \"{table}\" AS t WHERE t.publisher_id = $1 AND ({key_list}) IN \
+         (SELECT * FROM unnest({arrays})) \
+         RETURNING t.*, (t.xmin = pg_current_xact_id()::xid) AS written_by_batch"
+    );
+    let copy_sql = format!("COPY \"{table}\" ({names}) FROM STDIN");
+
+    let mut progress = Progress::default();
+    let mut rollups = Rollups::default();
+    let mut buf = Vec::new();
+    let (mut delete_ms, mut copy_ms) = (0u128, 0u128);
+    let digest = loop {
+        let chunk = match source.recv().await {
+            Some(Piece::Rows(chunk)) => chunk,
+            Some(Piece::End(digest)) => break digest,
+            None => {
+                txn.rollback().await.map_err(pg_err)?;
+                return Err(StoreError::Incomplete);
+            }
+        };
+        let chunk = progress.take(meta.publisher_id, chunk)?;
+
+        let phase = Instant::now();
+        let mut key_arrays: Vec<KeyArray> = key_types
+            .iter()
+            .map(|k| KeyArray::new(k, chunk.len()).0)
+            .collect();
+        for row in &chunk {
+            for (array, key) in key_arrays.iter_mut().zip(&keys) {
+                array.push(row.get(*key))?;
+            }
+        }
+        let mut query = sqlx::query(AssertSqlSafe(delete_sql.clone())).bind(meta.publisher_id);
+        for array in key_arrays {
+            query = match array {
+                KeyArray::Text(v) => query.bind(v),
+                KeyArray::Date(v) => query.bind(v),
+                KeyArray::BigInt(v) => query.bind(v),
+            };
+        }
+        let old = query.fetch_all(&mut *txn).await.map_err(pg_err)?;
+        let (mut replaced, mut earlier) = (0u64, 0u64);
+        for row in old {
+            let mine: bool = row.try_get("written_by_batch").map_err(pg_err)?;
+            let old = M::from_query_result(&QueryResult::from(row), "")?;
+            old.contribute(-1, &mut rollups);
+            replaced += 1;
+            earlier += u64::from(mine);
+        }
+        delete_ms += phase.elapsed().as_millis();
+
+        let phase = Instant::now();
+        buf.clear();
+        for row in &chunk {
+            for (i, column) in columns.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'\t');
+                }
+                copy_text(&mut buf, &row.get(*column))?;
+            }
+            buf.push(b'\n');
+        }
+        let mut copy = txn.copy_in_raw(&copy_sql).await.map_err(pg_err)?;
+        if let Err(e) = copy.send(buf.as_slice()).await {
+            let _ = copy.abort("the batch failed").await;
+            return Err(pg_err(e));
+        }
+        copy.finish().await.map_err(pg_err)?;
+        copy_ms += phase.elapsed().as_millis();
+        progress.written(&chunk, replaced, earlier, &mut rollups);
+    };
+    tracing::debug!(
+        batch_key = %meta.batch_key,
+        table,
+        rows = progress.rows,
+        replaced = progress.replaced,
+        delete_ms,
+        copy_ms,
+        "facts written"
+    );
+
+    let digest = digest.unwrap_or_else(|| meta.content_sha256.clone());
+    let batch_id = Uuid::now_v7();
+    let claim = super::claim_statement(
+        DbBackend::Postgres,
+        meta,
+        &digest,
+        dataset,
+        batch_id,
+        &progress,
+        started,
+    );
+    if execute(&mut txn, claim).await? == 0 {
+        txn.rollback().await.map_err(pg_err)?;
+        return Ok(Written::KeyTaken(digest));
+    }
+    let phase = Instant::now();
+    for statement in
+        super::closing_statements(DbBackend::Postgres, meta, dataset, &progress, rollups)?
+    {
+        execute(&mut txn, statement).await?;
+    }
+    let rollup_ms = phase.elapsed().as_millis();
+    let phase = Instant::now();
+    txn.commit().await.map_err(pg_err)?;
+    tracing::debug!(
+        batch_key = %meta.batch_key,
+        rollup_ms,
+        commit_ms = phase.elapsed().as_millis(),
+        total_ms = started.elapsed().as_millis(),
+        "batch stored"
+    );
+    Ok(Written::Stored(StoreOutcome {
+        batch_id,
+        rows: progress.rows,
+        replaced: progress.replaced,
+        replayed: false,
+    }))
+}
