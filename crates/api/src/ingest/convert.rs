@@ -484,6 +484,21 @@ pub fn json_rows(
     }
 }
 
+/// A `YYYY-MM-DD` date (what chrono's `%Y-%m-%d` takes, without its general parser).
+pub fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        return NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?);
+    }
+    // Anything else chrono's parser takes (a sign, more or fewer year digits, ...).
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
 /// An amount with at most four decimals as ten-thousandths (`12.5` is 125000).
 pub fn fixed4(text: &str) -> Result<i64, String> {
     let err = || format!("'{text}' is not a decimal number with at most 4 decimal places");
@@ -548,9 +563,9 @@ pub fn value(
         return Err("is required".to_owned());
     };
     match sql {
-        SqlType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        SqlType::Date => iso_date(raw)
             .map(Value::from)
-            .map_err(|_| format!("'{raw}' is not a date in the form YYYY-MM-DD")),
+            .ok_or_else(|| format!("'{raw}' is not a date in the form YYYY-MM-DD")),
         SqlType::TimestampWithTimeZone => DateTime::parse_from_rfc3339(raw)
             .map(|t| Value::from(t.with_timezone(&Utc)))
             .map_err(|_| format!("'{raw}' is not an RFC 3339 timestamp (2026-01-31T12:00:00Z)")),
@@ -606,6 +621,33 @@ fn text_value(column: &Column, raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_parse_as_chrono_does() {
+        for text in [
+            "2026-01-31",
+            "2024-02-29",
+            "0001-01-01",
+            "2026-1-5",
+            "+2026-01-05",
+        ] {
+            assert_eq!(
+                iso_date(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text}"
+            );
+        }
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026/01/01",
+            "26-01-01x",
+            "",
+            "2026-0a-01",
+        ] {
+            assert_eq!(iso_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn fixed4_parses_exact_decimals() {

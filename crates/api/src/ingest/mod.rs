@@ -360,6 +360,10 @@ pub fn parse(
 struct Target<E: EntityTrait> {
     dictionary: &'static Column,
     column: E::Column,
+    /// The table column's type and whether it takes null (read once: `def()` builds a
+    /// column definition each time).
+    sql: sea_orm::sea_query::ColumnType,
+    nullable: bool,
 }
 
 /// The columns of `dataset` in dictionary order, each with its table column.
@@ -369,9 +373,14 @@ fn targets<E: EntityTrait>(dataset: Dataset) -> Result<Vec<Target<E>>, Rejection
         .iter()
         .map(|c| {
             E::Column::from_str(&c.db_name())
-                .map(|column| Target {
-                    dictionary: c,
-                    column,
+                .map(|column| {
+                    let def = column.def();
+                    Target {
+                        dictionary: c,
+                        column,
+                        sql: def.get_column_type().clone(),
+                        nullable: def.is_null(),
+                    }
                 })
                 .map_err(|_| {
                     Rejection::file(format!("internal: column {} has no table column", c.name))
@@ -390,7 +399,7 @@ fn derives_channel<E: EntityTrait>(targets: &[Target<E>]) -> bool {
 
 /// A column may be left out when the table allows null, or when it is derived.
 fn optional<E: EntityTrait>(target: &Target<E>, derives_channel: bool) -> bool {
-    target.column.def().is_null() || (derives_channel && target.dictionary.name == "Channel")
+    target.nullable || (derives_channel && target.dictionary.name == "Channel")
 }
 
 /// Reads every row of `reader`, validating each; valid rows go to `out` while there are no
@@ -525,12 +534,7 @@ where
             continue;
         }
         let optional = optional(target, derives_channel);
-        match convert::value(
-            target.dictionary,
-            target.column.def().get_column_type(),
-            *cell,
-            optional,
-        ) {
+        match convert::value(target.dictionary, &target.sql, *cell, optional) {
             Ok(value) => {
                 if target.dictionary.name == "AzureLicenseType"
                     && let Value::String(Some(name)) = &value

@@ -29,6 +29,34 @@ pub trait Fact: ModelTrait + FromQueryResult + Clone + Send + Sync + 'static {
     fn contribute(&self, sign: i64, rollups: &mut Rollups);
     /// The row back from its column values (in the order of [`columns`]).
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr>;
+    /// The row's column values (in the order of [`columns`]), moved out of it.
+    fn into_values(self) -> Vec<Value>;
+}
+
+/// `date` as `YYYY-MM-DD`, as chrono writes it, without the formatting machinery.
+pub fn date_text(date: NaiveDate) -> [u8; 10] {
+    use chrono::Datelike;
+    let (y, m, d) = (date.year().clamp(0, 9999) as u32, date.month(), date.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ]
+}
+
+/// Appends `date` as `YYYY-MM-DD`.
+pub fn push_date(out: &mut String, date: NaiveDate) {
+    for b in date_text(date) {
+        out.push(char::from(b));
+    }
 }
 
 /// Keeps the last row of each natural key, in order: within one batch, a later row
@@ -62,6 +90,17 @@ pub fn table<M: Fact>() -> String {
     M::Entity::default().table_name().to_owned()
 }
 
+fn values<M, A>(row: M) -> Vec<Value>
+where
+    M: Fact,
+    A: ActiveModelTrait<Entity = M::Entity> + From<M>,
+{
+    let mut active = A::from(row);
+    Col::<M>::iter()
+        .map(|c| active.take(c).into_value().unwrap_or(Value::String(None)))
+        .collect()
+}
+
 fn build<M, A>(values: Vec<Value>) -> Result<M, DbErr>
 where
     M: Fact,
@@ -84,6 +123,9 @@ impl Fact for orders::Model {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
         build::<Self, orders::ActiveModel>(values)
     }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, orders::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -105,6 +147,9 @@ impl Fact for usage::Model {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
         build::<Self, usage::ActiveModel>(values)
     }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, usage::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -116,10 +161,15 @@ impl Fact for usage::Model {
         ]
     }
     fn natural_key(&self) -> String {
-        format!(
-            "{}\u{1f}{}\u{1f}{}",
-            self.marketplace_subscription_id, self.usage_date, self.meter_id
-        )
+        let mut key = String::with_capacity(
+            self.marketplace_subscription_id.len() + self.meter_id.len() + 12,
+        );
+        key.push_str(&self.marketplace_subscription_id);
+        key.push('\u{1f}');
+        push_date(&mut key, self.usage_date);
+        key.push('\u{1f}');
+        key.push_str(&self.meter_id);
+        key
     }
     fn date(&self) -> NaiveDate {
         self.usage_date
@@ -132,6 +182,9 @@ impl Fact for usage::Model {
 impl Fact for customers::Model {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
         build::<Self, customers::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, customers::ActiveModel>(self)
     }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
@@ -160,6 +213,9 @@ impl Fact for licenses::Model {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
         build::<Self, licenses::ActiveModel>(values)
     }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, licenses::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -186,6 +242,9 @@ impl Fact for licenses::Model {
 impl Fact for payouts::Model {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
         build::<Self, payouts::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, payouts::ActiveModel>(self)
     }
     fn publisher_id(&self) -> i64 {
         self.publisher_id

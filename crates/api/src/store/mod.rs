@@ -302,20 +302,19 @@ impl Progress {
         Ok(chunk)
     }
 
-    /// Adds a written chunk's rows to the rollups and the counts. `earlier` of the rows
-    /// it replaced were written earlier in the same batch (so they are not "replaced").
-    fn written<M: Fact>(
-        &mut self,
-        chunk: &[M],
-        replaced: u64,
-        earlier: u64,
-        rollups: &mut Rollups,
-    ) {
+    /// Adds a chunk's rows to the rollups and the latest date, before they are written
+    /// (a failure rolls everything back anyway).
+    fn add<M: Fact>(&mut self, chunk: &[M], rollups: &mut Rollups) {
         for row in chunk {
             row.contribute(1, rollups);
             self.latest = self.latest.max(Some(row.date()));
         }
-        self.rows += chunk.len() as u64 - earlier;
+    }
+
+    /// Counts a written chunk of `rows` rows that replaced `replaced` stored rows, of
+    /// which `earlier` were written earlier in the same batch (so not "replaced").
+    fn written(&mut self, rows: usize, replaced: u64, earlier: u64) {
+        self.rows += rows as u64 - earlier;
         self.replaced += replaced - earlier;
     }
 }

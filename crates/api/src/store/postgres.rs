@@ -9,7 +9,7 @@
 use std::io::Write as _;
 use std::time::Instant;
 
-use chrono::{Datelike, NaiveDate, SecondsFormat};
+use chrono::{NaiveDate, SecondsFormat};
 use sea_orm::sea_query::ColumnType;
 use sea_orm::sqlx::postgres::{PgPool, Postgres};
 use sea_orm::sqlx::{self, AssertSqlSafe, Row};
@@ -64,9 +64,7 @@ fn copy_text(buf: &mut Vec<u8>, value: &Value) -> Result<(), StoreError> {
             let _ = write!(buf, "{i}");
         }
         Value::Bool(Some(b)) => buf.push(if *b { b't' } else { b'f' }),
-        Value::ChronoDate(Some(d)) => {
-            let _ = write!(buf, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
-        }
+        Value::ChronoDate(Some(d)) => buf.extend_from_slice(&facts::date_text(*d)),
         Value::ChronoDateTimeUtc(Some(t)) => {
             buf.extend_from_slice(t.to_rfc3339_opts(SecondsFormat::AutoSi, true).as_bytes())
         }
@@ -106,11 +104,11 @@ impl KeyArray {
         }
     }
 
-    fn push(&mut self, value: Value) -> Result<(), StoreError> {
+    fn push(&mut self, value: &Value) -> Result<(), StoreError> {
         match (self, value) {
-            (KeyArray::Text(v), Value::String(Some(s))) => v.push(s),
-            (KeyArray::Date(v), Value::ChronoDate(Some(d))) => v.push(d),
-            (KeyArray::BigInt(v), Value::BigInt(Some(i))) => v.push(i),
+            (KeyArray::Text(v), Value::String(Some(s))) => v.push(s.clone()),
+            (KeyArray::Date(v), Value::ChronoDate(Some(d))) => v.push(*d),
+            (KeyArray::BigInt(v), Value::BigInt(Some(i))) => v.push(*i),
             (_, other) => {
                 return Err(StoreError::Db(DbErr::Custom(format!(
                     "a key column holds {other:?}"
@@ -139,6 +137,17 @@ pub async fn store<M: Fact>(
         .collect::<Vec<_>>()
         .join(", ");
     let keys = M::key_columns();
+    let key_index = keys
+        .iter()
+        .map(|k| {
+            columns
+                .iter()
+                .position(|c| c.as_str() == k.as_str())
+                .ok_or_else(|| {
+                    StoreError::Db(DbErr::Custom(format!("no key column {}", k.as_str())))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let key_types: Vec<ColumnType> = keys
         .iter()
         .map(|c| c.def().get_column_type().clone())
@@ -175,15 +184,16 @@ pub async fn store<M: Fact>(
             }
         };
         let chunk = progress.take(meta.publisher_id, chunk)?;
+        progress.add(&chunk, &mut rollups);
+        let rows = chunk.len();
+        let chunk: Vec<Vec<Value>> = chunk.into_iter().map(Fact::into_values).collect();
 
         let phase = Instant::now();
-        let mut key_arrays: Vec<KeyArray> = key_types
-            .iter()
-            .map(|k| KeyArray::new(k, chunk.len()).0)
-            .collect();
-        for row in &chunk {
-            for (array, key) in key_arrays.iter_mut().zip(&keys) {
-                array.push(row.get(*key))?;
+        let mut key_arrays: Vec<KeyArray> =
+            key_types.iter().map(|k| KeyArray::new(k, rows).0).collect();
+        for values in &chunk {
+            for (array, k) in key_arrays.iter_mut().zip(&key_index) {
+                array.push(&values[*k])?;
             }
         }
         let mut query = sqlx::query(AssertSqlSafe(delete_sql.clone())).bind(meta.publisher_id);
@@ -207,15 +217,16 @@ pub async fn store<M: Fact>(
 
         let phase = Instant::now();
         buf.clear();
-        for row in &chunk {
-            for (i, column) in columns.iter().enumerate() {
+        for values in &chunk {
+            for (i, value) in values.iter().enumerate() {
                 if i > 0 {
                     buf.push(b'\t');
                 }
-                copy_text(&mut buf, &row.get(*column))?;
+                copy_text(&mut buf, value)?;
             }
             buf.push(b'\n');
         }
+        drop(chunk);
         let mut copy = txn.copy_in_raw(&copy_sql).await.map_err(pg_err)?;
         if let Err(e) = copy.send(buf.as_slice()).await {
             let _ = copy.abort("the batch failed").await;
@@ -223,7 +234,7 @@ pub async fn store<M: Fact>(
         }
         copy.finish().await.map_err(pg_err)?;
         copy_ms += phase.elapsed().as_millis();
-        progress.written(&chunk, replaced, earlier, &mut rollups);
+        progress.written(rows, replaced, earlier);
     };
     tracing::debug!(
         batch_key = %meta.batch_key,

@@ -10,6 +10,7 @@ use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{DbBackend, DbErr, Statement, Value};
 use shared::dictionary::MarketplaceLicenseType;
 
+use super::facts::push_date;
 use crate::db::entities::{orders, payouts, usage};
 
 const MAX_PARAMS: usize = 30_000;
@@ -67,12 +68,20 @@ fn slice_key(
     is_preview_sku: bool,
 ) {
     key.clear();
-    let _ = write!(
-        key,
-        "{month}{SEP}{offer_id}{SEP}{sku}{SEP}{offer_type}{SEP}{azure_license_type}{SEP}\
-{marketplace_license_type}{SEP}{customer_country}{SEP}{}",
-        u8::from(is_preview_sku)
-    );
+    push_date(key, month);
+    for part in [
+        offer_id,
+        sku,
+        offer_type,
+        azure_license_type,
+        marketplace_license_type,
+        customer_country,
+    ] {
+        key.push(SEP);
+        key.push_str(part);
+    }
+    key.push(SEP);
+    key.push(if is_preview_sku { '1' } else { '0' });
 }
 
 impl Rollups {
@@ -100,7 +109,9 @@ impl Rollups {
             }
         }
         self.key.clear();
-        let _ = write!(self.key, "{offer_id}{SEP}{sku}");
+        self.key.push_str(offer_id);
+        self.key.push(SEP);
+        self.key.push_str(sku);
         match self.plans.get_mut(self.key.as_str()) {
             Some(plan) if plan.0 == mlt && plan.1 == preview => {}
             Some(plan) => *plan = (mlt.to_owned(), preview),
@@ -127,7 +138,9 @@ impl Rollups {
         );
         add(&mut self.orders, &self.key, sign, [1, o.order_quantity]);
         self.key.clear();
-        let _ = write!(self.key, "{purchase_month}{SEP}{}", o.customer_id);
+        push_date(&mut self.key, purchase_month);
+        self.key.push(SEP);
+        self.key.push_str(&o.customer_id);
         add(
             &mut self.customer_orders,
             &self.key,

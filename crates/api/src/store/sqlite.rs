@@ -94,6 +94,34 @@ fn read(row: &rusqlite::Row<'_>, i: usize, kind: &ColumnType) -> Result<Value, S
     })
 }
 
+/// Binds `value` as parameter `index`; dates are written on the stack, not allocated.
+fn bind(
+    statement: &mut rusqlite::Statement<'_>,
+    index: usize,
+    value: &Value,
+) -> Result<(), StoreError> {
+    if let Value::ChronoDate(Some(d)) = value {
+        let text = facts::date_text(*d);
+        return statement
+            .raw_bind_parameter(index, ToSqlOutput::Borrowed(ValueRef::Text(&text)))
+            .map_err(db_err);
+    }
+    statement
+        .raw_bind_parameter(index, lite(value)?)
+        .map_err(db_err)
+}
+
+fn bind_all(
+    statement: &mut rusqlite::Statement<'_>,
+    first: usize,
+    values: &[Value],
+) -> Result<(), StoreError> {
+    for (i, value) in values.iter().enumerate() {
+        bind(statement, first + i, value)?;
+    }
+    Ok(())
+}
+
 fn execute(conn: &Connection, statement: &Statement) -> Result<usize, StoreError> {
     let mut prepared = conn.prepare(&statement.sql).map_err(db_err)?;
     if let Some(values) = &statement.values {
@@ -116,12 +144,40 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
         .map_err(db_err)?;
     // The pool's settings (db/mod.rs; WAL mode is the file's, set when the pool opened
     // it), with the large page cache of a writer.
+    // The writer never checkpoints on commit: `checkpoint_later` does, off the batch's path.
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = memory; PRAGMA cache_size = -65536;",
+         PRAGMA temp_store = memory; PRAGMA cache_size = -65536; \
+         PRAGMA wal_autocheckpoint = 0;",
     )
     .map_err(db_err)?;
     Ok(conn)
+}
+
+/// Copies the batch's pages from the write-ahead log into the database file on a thread
+/// of its own, once the batch is committed (and durable in the log): the answer does not
+/// wait for it. A passive checkpoint never blocks readers or the next writer; what it
+/// leaves, the next checkpoint (or the last connection to close) copies.
+fn checkpoint_later(conn: Connection) {
+    let spawned = std::thread::Builder::new()
+        .name("sqlite-checkpoint".to_owned())
+        .spawn(move || {
+            let started = Instant::now();
+            match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            }) {
+                Ok((log, copied)) => tracing::debug!(
+                    log_pages = log,
+                    copied_pages = copied,
+                    checkpoint_ms = started.elapsed().as_millis(),
+                    "checkpoint"
+                ),
+                Err(e) => tracing::warn!(error = %e, "checkpoint after a batch failed"),
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no thread for the checkpoint after a batch");
+    }
 }
 
 /// Writes the batch, unless its key is taken.
@@ -150,6 +206,17 @@ pub fn store<M: Fact>(
         .join(", ");
     let marks = vec!["?"; columns.len()].join(", ");
     let keys = M::key_columns();
+    let key_index = keys
+        .iter()
+        .map(|k| {
+            columns
+                .iter()
+                .position(|c| c.as_str() == k.as_str())
+                .ok_or_else(|| {
+                    StoreError::Db(DbErr::Custom(format!("no key column {}", k.as_str())))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let key_match = keys
         .iter()
         .map(|c| format!(" AND \"{}\" = ?", c.as_str()))
@@ -178,15 +245,14 @@ pub fn store<M: Fact>(
             None => return Err(StoreError::Incomplete),
         };
         let chunk = progress.take(meta.publisher_id, chunk)?;
+        progress.add(&chunk, &mut rollups);
+        let rows = chunk.len();
         let phase = Instant::now();
         let mut insert = txn.prepare_cached(&insert_sql).map_err(db_err)?;
         let (mut replaced, mut earlier) = (0u64, 0u64);
-        for row in &chunk {
-            for (i, column) in columns.iter().enumerate() {
-                insert
-                    .raw_bind_parameter(i + 1, lite(&row.get(*column))?)
-                    .map_err(db_err)?;
-            }
+        for row in chunk {
+            let values = row.into_values();
+            bind_all(&mut insert, 1, &values)?;
             if insert.raw_execute().map_err(db_err)? == 1 {
                 continue;
             }
@@ -194,9 +260,8 @@ pub fn store<M: Fact>(
             let mut find = txn.prepare_cached(&find_sql).map_err(db_err)?;
             find.raw_bind_parameter(1, meta.publisher_id)
                 .map_err(db_err)?;
-            for (i, key) in keys.iter().enumerate() {
-                find.raw_bind_parameter(i + 2, lite(&row.get(*key))?)
-                    .map_err(db_err)?;
+            for (i, k) in key_index.iter().enumerate() {
+                bind(&mut find, i + 2, &values[*k])?;
             }
             let mut found = find.raw_query();
             let old = found.next().map_err(db_err)?.ok_or_else(|| {
@@ -205,13 +270,13 @@ pub fn store<M: Fact>(
                 )))
             })?;
             let rowid: i64 = old.get(0).map_err(db_err)?;
-            let values = kinds
+            let old_values = kinds
                 .iter()
                 .enumerate()
                 .map(|(i, kind)| read(old, i + 1, kind))
                 .collect::<Result<Vec<_>, _>>()?;
             drop(found);
-            M::from_values(values)?.contribute(-1, &mut rollups);
+            M::from_values(old_values)?.contribute(-1, &mut rollups);
             replaced += 1;
             if rowid >= first_new {
                 earlier += 1;
@@ -220,15 +285,11 @@ pub fn store<M: Fact>(
                 .map_err(db_err)?
                 .execute([rowid])
                 .map_err(db_err)?;
-            for (i, column) in columns.iter().enumerate() {
-                insert
-                    .raw_bind_parameter(i + 1, lite(&row.get(*column))?)
-                    .map_err(db_err)?;
-            }
+            bind_all(&mut insert, 1, &values)?;
             insert.raw_execute().map_err(db_err)?;
         }
         insert_ms += phase.elapsed().as_millis();
-        progress.written(&chunk, replaced, earlier, &mut rollups);
+        progress.written(rows, replaced, earlier);
     };
     tracing::debug!(
         batch_key = %meta.batch_key,
@@ -263,6 +324,7 @@ pub fn store<M: Fact>(
     let rollup_ms = phase.elapsed().as_millis();
     let phase = Instant::now();
     txn.commit().map_err(db_err)?;
+    checkpoint_later(conn);
     tracing::debug!(
         batch_key = %meta.batch_key,
         rollup_ms,
