@@ -1,10 +1,15 @@
 //! The PostgreSQL writer: a pooled connection's transaction, rows streamed in with `COPY`.
 //!
-//! For each chunk, the rows it restates are deleted in one statement (its keys travel
-//! as arrays, `unnest`ed) which returns them, so their contribution leaves the rollups;
-//! then the chunk goes into the table with `COPY ... FROM STDIN` in text format. A
-//! deleted row inserted by this same transaction (`xmin`) was an earlier row of the
-//! batch with the same key, not a restated one.
+//! Each chunk goes into the table with `COPY ... FROM STDIN` (text format), first under a
+//! savepoint with no lookup at all (new keys are the common case). When that meets an
+//! existing key, the savepoint is rolled back and, from then on, each chunk's restated
+//! rows are deleted first in one statement (its keys travel as arrays, `unnest`ed) that
+//! returns them, so their contribution leaves the rollups. A deleted row whose `xmin` is
+//! this transaction's id or a later one (its savepoints' ids follow it, in PostgreSQL's
+//! modulo-2^32 order) was an earlier row of the batch with the same key, not a restated
+//! one. (Were another batch of the same publisher and dataset to commit rows with the
+//! same keys meanwhile, they would count as this batch's own: only the counts of
+//! replaced rows would be off, never the rows or the rollups.)
 
 use std::io::Write as _;
 use std::time::Instant;
@@ -88,6 +93,28 @@ fn copy_text(buf: &mut Vec<u8>, value: &Value) -> Result<(), StoreError> {
     Ok(())
 }
 
+async fn plain(conn: &mut sqlx::PgConnection, sql: &'static str) -> Result<(), StoreError> {
+    sqlx::query(sql).execute(conn).await.map_err(pg_err)?;
+    Ok(())
+}
+
+/// `COPY`s `rows` (text format) with `sql`.
+async fn copy(conn: &mut sqlx::PgConnection, sql: &str, rows: &[u8]) -> Result<(), sqlx::Error> {
+    let mut copy = conn.copy_in_raw(sql).await?;
+    if let Err(e) = copy.send(rows).await {
+        let _ = copy.abort("the batch failed").await;
+        return Err(e);
+    }
+    copy.finish().await?;
+    Ok(())
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "23505")
+}
+
 /// One key column's values of a chunk, as an array parameter.
 enum KeyArray {
     Text(Vec<String>),
@@ -152,27 +179,35 @@ pub async fn store<M: Fact>(
         .iter()
         .map(|c| c.def().get_column_type().clone())
         .collect();
-    let key_list = keys
-        .iter()
-        .map(|c| format!("t.\"{}\"", c.as_str()))
+    let key_aliases = (0..keys.len())
+        .map(|i| format!("k{i}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let key_join = keys
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("t.\"{}\" = s.k{i}", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(" AND ");
     let arrays = key_types
         .iter()
         .enumerate()
         .map(|(i, kind)| format!("${}::{}[]", i + 2, KeyArray::new(kind, 0).1))
         .collect::<Vec<_>>()
         .join(", ");
+    // A chunk's keys are distinct (`Progress::take`), so a join needs no de-duplication.
     let delete_sql = format!(
-        "DELETE FROM \"{table}\" AS t WHERE t.publisher_id = $1 AND ({key_list}) IN \
-         (SELECT * FROM unnest({arrays})) \
-         RETURNING t.*, (t.xmin = pg_current_xact_id()::xid) AS written_by_batch"
+        "DELETE FROM \"{table}\" AS t USING unnest({arrays}) AS s({key_aliases}) \
+         WHERE t.publisher_id = $1 AND {key_join} \
+         RETURNING t.*, ((t.xmin::text::bigint - pg_current_xact_id()::text::bigint \
+         % 4294967296 + 4294967296) % 4294967296) < 2147483648 AS written_by_batch"
     );
     let copy_sql = format!("COPY \"{table}\" ({names}) FROM STDIN");
 
     let mut progress = Progress::default();
     let mut rollups = Rollups::default();
     let mut buf = Vec::new();
+    let mut optimistic = true;
     let (mut delete_ms, mut copy_ms) = (0u128, 0u128);
     let digest = loop {
         let chunk = match source.recv().await {
@@ -187,6 +222,38 @@ pub async fn store<M: Fact>(
         progress.add(&chunk, &mut rollups);
         let rows = chunk.len();
         let chunk: Vec<Vec<Value>> = chunk.into_iter().map(Fact::into_values).collect();
+        buf.clear();
+        for values in &chunk {
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'\t');
+                }
+                copy_text(&mut buf, value)?;
+            }
+            buf.push(b'\n');
+        }
+
+        if optimistic {
+            // New keys (the common case) need no lookup: copy under a savepoint, and
+            // only if a key exists, go back and take the restated rows out first.
+            let phase = Instant::now();
+            plain(&mut txn, "SAVEPOINT chunk").await?;
+            match copy(&mut txn, &copy_sql, &buf).await {
+                Ok(()) => {
+                    plain(&mut txn, "RELEASE SAVEPOINT chunk").await?;
+                    copy_ms += phase.elapsed().as_millis();
+                    progress.written(rows, 0, 0);
+                    continue;
+                }
+                Err(e) if is_unique_violation(&e) => {
+                    plain(&mut txn, "ROLLBACK TO SAVEPOINT chunk").await?;
+                    // A batch that restates rows likely restates more: look up first
+                    // from now on.
+                    optimistic = false;
+                }
+                Err(e) => return Err(pg_err(e)),
+            }
+        }
 
         let phase = Instant::now();
         let mut key_arrays: Vec<KeyArray> =
@@ -196,6 +263,7 @@ pub async fn store<M: Fact>(
                 array.push(&values[*k])?;
             }
         }
+        drop(chunk);
         let mut query = sqlx::query(AssertSqlSafe(delete_sql.clone())).bind(meta.publisher_id);
         for array in key_arrays {
             query = match array {
@@ -216,23 +284,7 @@ pub async fn store<M: Fact>(
         delete_ms += phase.elapsed().as_millis();
 
         let phase = Instant::now();
-        buf.clear();
-        for values in &chunk {
-            for (i, value) in values.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b'\t');
-                }
-                copy_text(&mut buf, value)?;
-            }
-            buf.push(b'\n');
-        }
-        drop(chunk);
-        let mut copy = txn.copy_in_raw(&copy_sql).await.map_err(pg_err)?;
-        if let Err(e) = copy.send(buf.as_slice()).await {
-            let _ = copy.abort("the batch failed").await;
-            return Err(pg_err(e));
-        }
-        copy.finish().await.map_err(pg_err)?;
+        copy(&mut txn, &copy_sql, &buf).await.map_err(pg_err)?;
         copy_ms += phase.elapsed().as_millis();
         progress.written(rows, replaced, earlier);
     };
