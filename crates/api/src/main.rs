@@ -283,42 +283,43 @@ async fn ingest(
     let size = std::fs::metadata(file)
         .with_context(|| format!("reading {}", file.display()))?
         .len();
+    let open = || std::fs::File::open(file).with_context(|| format!("opening {}", file.display()));
+    // Without a key, the key is the content's digest, so it is needed first; with one,
+    // the digest is computed as the file is read and stored.
+    let (key, digest) = match key {
+        Some(key) => (key, None),
+        None => {
+            let digest = api::store::BatchMeta::digest_reader(&mut open()?)
+                .with_context(|| format!("reading {}", file.display()))?;
+            (format!("sha256:{digest}"), Some(digest))
+        }
+    };
     let bar = indicatif::ProgressBar::new(size).with_style(
         indicatif::ProgressStyle::with_template(
-            "{msg:12} [{bar:40}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
+            "{msg:40} [{bar:40}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    bar.set_message("reading");
-    let mut content = Vec::with_capacity(size as usize);
-    let mut reader = bar.wrap_read(
-        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
-    );
-    std::io::Read::read_to_end(&mut reader, &mut content)
-        .with_context(|| format!("reading {}", file.display()))?;
-    bar.finish_and_clear();
-
-    let key = key.unwrap_or_else(|| format!("sha256:{}", api::store::BatchMeta::digest(&content)));
-    let spinner = indicatif::ProgressBar::new_spinner();
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    spinner.set_message(format!(
+    bar.set_message(format!(
         "validating and storing {} rows of {}",
         dataset.slug(),
         publisher.name
     ));
+    let reader = bar.wrap_read(open()?);
     let started = std::time::Instant::now();
-    let result = api::ingest::ingest(
+    let result = api::ingest::ingest_reader(
         &state.db,
         publisher.publisher_id,
         dataset,
         format,
         &key,
-        &content,
+        digest,
+        reader,
         "cli",
     )
     .await;
-    spinner.finish_and_clear();
+    bar.finish_and_clear();
     match result {
         Ok(outcome) if outcome.replayed => {
             println!(
