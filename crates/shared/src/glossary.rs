@@ -117,10 +117,14 @@ pub fn term_id(name: &str) -> String {
 /// column's JSON name), when the glossary has it: `term-<id>`.
 pub fn anchor_for(name: &str) -> Option<String> {
     let id = term_id(name);
-    glossary()
+    // Called for every slicer and column header: compare ids without building the terms.
+    let known = Dataset::ALL
         .iter()
-        .any(|t| t.id == id)
-        .then(|| format!("term-{id}"))
+        .flat_map(|d| d.columns())
+        .any(|c| term_id(c.name) == id)
+        || ENUMERATIONS.iter().any(|e| term_id(e.name) == id)
+        || MEASURES.iter().any(|(n, _, _)| term_id(n) == id);
+    known.then(|| format!("term-{id}"))
 }
 
 fn enumeration_values(e: &Enumeration) -> Vec<GlossaryValue> {
@@ -266,6 +270,9 @@ mod tests {
             Some("term-azure-license-type")
         );
         assert_eq!(anchor_for("noSuchThing"), None);
+        for term in glossary() {
+            assert_eq!(anchor_for(&term.name), Some(format!("term-{}", term.id)));
+        }
     }
 
     #[test]
