@@ -90,8 +90,8 @@ pub fn FeedbackButton() -> impl IntoView {
                 <form id="feedback-panel" class="feedback-panel card" aria-label="Feedback" on:submit=submit data-testid="feedback-panel">
                     <fieldset>
                         <legend>"How do you feel about this page?"</legend>
-                        {choice(Sentiment::Happy, "🙂", "Happy")}
-                        {choice(Sentiment::Unhappy, "🙁", "Unhappy")}
+                        {choice(Sentiment::Happy, "☺", "Happy")}
+                        {choice(Sentiment::Unhappy, "☹", "Unhappy")}
                     </fieldset>
                     <div class="field">
                         <label for="feedback-comment">"Comment (optional)"</label>

@@ -76,7 +76,7 @@ pub fn GlossaryPage() -> impl IntoView {
                     return view! { <p class="state-title" role="status">"No term matches this search."</p> }.into_any();
                 }
                 view! {
-                    <p class="field-hint" role="status">{format!("{} terms", list.len())}</p>
+                    <p class="field-hint" role="status">{match list.len() { 1 => "1 term".to_owned(), n => format!("{n} terms") }}</p>
                     <dl class="glossary-list" data-testid="glossary-list">
                         {list.into_iter().map(|t| {
                             let kind = match t.kind {
