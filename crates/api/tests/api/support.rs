@@ -269,6 +269,17 @@ async fn filing_answering_and_following_a_request(backend: Backend) {
         .unwrap();
     assert_eq!(all.len(), 1);
     let res = app
+        .get("/api/v1/support-requests?status=bogus", OPERATOR_TOKEN)
+        .await;
+    assert_eq!(problem(res).await.status, 400);
+    let none: Vec<SupportRequestSummary> = app
+        .get("/api/v1/support-requests?status=closed", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let res = app
         .send_form(
             Method::POST,
             &format!("{path}/messages"),
