@@ -95,6 +95,34 @@ async fn requester(state: &AppState, caller: &Caller) -> Result<Requester, ApiEr
     })
 }
 
+/// The multipart form that files a request (for the API reference; the handler reads
+/// the parts as they stream).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SupportRequestForm {
+    /// The request as JSON.
+    #[schema(value_type = NewSupportRequest)]
+    request: String,
+    /// Up to five files (10 MB each by default): PNG, JPEG, GIF, WebP, PDF, text, CSV or
+    /// Excel, recognised by content.
+    #[schema(value_type = Option<Vec<String>>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+/// The multipart form of a reply (for the API reference).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SupportMessageForm {
+    /// The message's text.
+    body: String,
+    /// The operator only: the request's new status (new, inProgress, waitingForYou,
+    /// resolved, closed).
+    status: Option<String>,
+    /// Up to five files, as when filing.
+    #[schema(value_type = Option<Vec<String>>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
 fn number_of(text: &str) -> Result<i64, ApiError> {
     parse_request_number(text).ok_or_else(|| {
         ApiError::not_found(format!("There is no support request '{text}' of yours."))
@@ -128,7 +156,7 @@ fn limit_of(params: &QueryParams, default: u64) -> Result<u64, ApiError> {
 #[utoipa::path(
     tag = "support",
     operation_id = "create_support_request",
-    request_body(content = String, description = "`request` (JSON, NewSupportRequest) and `files` parts", content_type = "multipart/form-data"),
+    request_body(content = inline(SupportRequestForm), description = "`request` (JSON, NewSupportRequest) and `files` parts", content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Filed", body = SupportRequest),
         (status = 400, description = "Not a multipart form, or an unknown field", body = Problem, content_type = "application/problem+json"),
@@ -254,7 +282,7 @@ pub async fn get_support_request(
     tag = "support",
     operation_id = "create_support_message",
     params(("requestNumber" = String, Path, description = "The request number", example = "SR-000001")),
-    request_body(content = String, description = "`body` (text), optionally `status` (operator only) and `files` parts", content_type = "multipart/form-data"),
+    request_body(content = inline(SupportMessageForm), description = "`body` (text), optionally `status` (operator only) and `files` parts", content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Added; the request as it now stands", body = SupportRequest),
         (status = 400, description = "Not a multipart form, or an unknown field", body = Problem, content_type = "application/problem+json"),
