@@ -1,5 +1,9 @@
 //! Country shapes for the Geographical spread map, shared by the server's renderer and
-//! the browser app, so both draw the same map. Never fetched at run time.
+//! the browser app, so both draw the same map. The server compiles the outlines in
+//! ([`WORLD_110M`]); the browser app fetches the same file from its own instance
+//! (Trunk copies it into the app's folder as `world-110m.txt`) and reads it with
+//! [`country_paths_in`], which keeps 94 KB of outlines out of the wasm bundle. Never
+//! fetched from anywhere else.
 //!
 //! Source: Natural Earth 1:110m Admin 0 countries (public domain), as the `world-atlas`
 //! npm package (ISC) ships them, simplified and projected by `scripts/world-map/build.mjs`
@@ -15,7 +19,13 @@ pub const MAP_HEIGHT: f64 = 145.0;
 
 /// Every country's code and SVG path data (`M x y L x y ... Z`, one subpath per ring).
 pub fn country_paths() -> impl Iterator<Item = (&'static str, &'static str)> {
-    WORLD_110M.lines().filter_map(|line| line.split_once('\t'))
+    country_paths_in(WORLD_110M)
+}
+
+/// Every country's code and SVG path data in `text`, a file in the format of
+/// [`WORLD_110M`] (one `<code>\t<path>` line per country).
+pub fn country_paths_in(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.lines().filter_map(|line| line.split_once('\t'))
 }
 
 /// The rings of a path as lists of points.
