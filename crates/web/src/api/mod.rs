@@ -16,6 +16,7 @@ pub use reports::{
 };
 
 mod licenses;
+mod support;
 
 use std::rc::Rc;
 
@@ -59,6 +60,8 @@ struct Call {
     path: String,
     query: Vec<(String, String)>,
     body: Option<String>,
+    /// A multipart form (files); the browser sets its content type and boundary.
+    form: Option<web_sys::FormData>,
 }
 
 impl Call {
@@ -68,6 +71,7 @@ impl Call {
             path: path.into(),
             query: Vec::new(),
             body: None,
+            form: None,
         }
     }
 
@@ -359,11 +363,12 @@ impl Client {
         if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
-        let built = match &call.body {
-            Some(body) => builder
+        let built = match (&call.body, &call.form) {
+            (Some(body), _) => builder
                 .header("Content-Type", "application/json")
                 .body(body.clone()),
-            None => builder.build(),
+            (None, Some(form)) => builder.body(form.clone()),
+            (None, None) => builder.build(),
         };
         built.map_err(|e| client_problem(format!("Could not prepare the request: {e}")))
     }

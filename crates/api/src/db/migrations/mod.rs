@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_accounts;
 mod m0003_report_indexes;
+mod m0004_support;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_accounts::Migration),
             Box::new(m0003_report_indexes::Migration),
+            Box::new(m0004_support::Migration),
         ]
     }
 }
