@@ -60,6 +60,7 @@ impl Format {
             | "application/jsonl"
             | "application/x-jsonlines"
             | "application/jsonlines" => Some(Format::JsonLines),
+            XLSX_MEDIA_TYPE => Some(Format::Excel(None)),
             _ => None,
         }
     }
