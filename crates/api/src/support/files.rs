@@ -330,7 +330,7 @@ pub async fn read_form(
     text_fields: &[&str],
 ) -> Result<Form, ApiError> {
     let mut form = Form::default();
-    let temp_dir = config.data_dir.join("support").join("tmp");
+    let temp_dir = staging_dir(&config.data_dir);
     while let Some(field) = multipart.next().await {
         let field = field.map_err(|e| bad_form(format!("The form could not be read: {e}.")))?;
         let name = field.name().unwrap_or_default().to_owned();
@@ -393,6 +393,37 @@ impl Drop for TempGuard {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// Where uploads are staged until the request or reply they belong to commits.
+pub fn staging_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("support").join("tmp")
+}
+
+/// How old a staged upload must be before a start-up sweep deletes it: an upload in
+/// flight (a few files of at most tens of MB) is never that old.
+const STALE_UPLOAD: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes the staged uploads that a crash or a kill left behind mid-upload (older than
+/// an hour, so that another process's upload in flight is left alone); how many.
+pub fn sweep_stale_uploads(data_dir: &Path) -> std::io::Result<usize> {
+    let dir = staging_dir(data_dir);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        let age = meta.modified()?.elapsed().unwrap_or_default();
+        if meta.is_file() && age >= STALE_UPLOAD {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 async fn stage_file(
@@ -462,6 +493,32 @@ async fn stage_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_start_up_sweep_deletes_only_stale_staged_uploads() {
+        let data = tempfile::tempdir().unwrap();
+        assert_eq!(
+            sweep_stale_uploads(data.path()).unwrap(),
+            0,
+            "no folder yet"
+        );
+        let dir = staging_dir(data.path());
+        std::fs::create_dir_all(&dir).unwrap();
+        let stale = dir.join("stale.part");
+        let live = dir.join("live.part");
+        std::fs::write(&stale, b"half an upload").unwrap();
+        std::fs::write(&live, b"an upload in flight").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - 2 * STALE_UPLOAD;
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        assert_eq!(sweep_stale_uploads(data.path()).unwrap(), 1);
+        assert!(!stale.exists());
+        assert!(live.exists());
+    }
 
     const PNG_BYTES: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
 
