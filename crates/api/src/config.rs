@@ -80,6 +80,16 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Memory for cached aggregate report answers, in bytes.
     pub report_cache_bytes: u64,
+    /// The operator's support address: new support requests and requesters' replies are
+    /// mailed there.
+    pub support_email: String,
+    /// The most files one support request or reply may carry.
+    pub support_max_files: usize,
+    /// The largest file a support request or reply may carry, in bytes (413 past it).
+    pub support_max_file_bytes: u64,
+    /// The privacy policy the instance shows (plain text; blank lines separate
+    /// paragraphs). When absent, a default that describes what this software keeps.
+    pub privacy_policy: Option<String>,
 }
 
 impl Default for Config {
@@ -118,6 +128,10 @@ impl Default for Config {
             sign_in_window_secs: 15 * 60,
             trust_forwarded_for: false,
             report_cache_bytes: 64 * 1024 * 1024,
+            support_email: "support@localhost".to_owned(),
+            support_max_files: 5,
+            support_max_file_bytes: 10 * 1024 * 1024,
+            privacy_policy: None,
         }
     }
 }
@@ -147,11 +161,32 @@ impl Config {
         }
     }
 
+    /// The privacy policy's text: configured, or the default.
+    pub fn privacy_policy_text(&self) -> String {
+        match &self.privacy_policy {
+            Some(text) if !text.trim().is_empty() => text.trim().to_owned(),
+            _ => DEFAULT_PRIVACY_POLICY.to_owned(),
+        }
+    }
+
     /// Whether the database is the embedded SQLite default.
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
 }
+
+/// The privacy policy shown when none is configured: what this software keeps and why.
+pub const DEFAULT_PRIVACY_POLICY: &str = "This instance of the Seller Insights Portal is run by its operator, who is responsible for the personal data it holds.
+
+What we keep: your name, email address, role and permissions; when you signed in and from which address (for security and the audit log); the reports data your publisher's marketplace sends, which includes customer names and addresses; support requests, their files and replies; and feedback you give.
+
+Why: to show your publisher its reports, to keep accounts secure, and to answer support requests. We do not sell data or use it for advertising.
+
+Who sees it: people of your publisher according to the permissions their Administrator gave them, and the operator of this instance. Support requests and their files are seen by your publisher's people with the Support permission and by the operator.
+
+How long: account data while the account exists; audit entries, support requests and feedback as long as the operator keeps them. Ask your Administrator or the operator (Contact Us) to see, correct or delete your data.
+
+Cookies: one cookie keeps you signed in; there are no tracking cookies.";
 
 /// A secret kept in `data_dir/name`: read back when the file holds at least `min_len`
 /// characters, otherwise made from `random_bytes` random bytes (hex, after `prefix`) and

@@ -93,6 +93,16 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: u64,
     },
+    /// Read and answer support requests (the operator's side of Help > Support).
+    Support {
+        #[command(subcommand)]
+        command: SupportCommand,
+    },
+    /// Read feedback given with the smiley.
+    Feedback {
+        #[command(subcommand)]
+        command: FeedbackCommand,
+    },
     /// List stored batches, newest first.
     Batches {
         /// Only this publisher's (slug or id).
@@ -127,6 +137,55 @@ enum PublishersCommand {
     },
     /// List every publisher with its number of users.
     List,
+}
+
+#[derive(Subcommand, Debug)]
+enum SupportCommand {
+    /// List support requests, newest first.
+    List {
+        /// Only requests of this status: new, in-progress, waiting-for-you, resolved, closed.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this publisher's (slug or id).
+        #[arg(long)]
+        publisher: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Print a request with its contact details and conversation.
+    Show {
+        /// The request number, e.g. SR-000123.
+        number: String,
+    },
+    /// Answer a request as support; the requester is mailed.
+    Reply {
+        /// The request number, e.g. SR-000123.
+        number: String,
+        /// The answer's text.
+        #[arg(long)]
+        message: String,
+        /// Also set the status (default: unchanged), e.g. waiting-for-you or resolved.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Change a request's status; the requester is mailed.
+    Status {
+        /// The request number, e.g. SR-000123.
+        number: String,
+        /// new, in-progress, waiting-for-you, resolved or closed.
+        status: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum FeedbackCommand {
+    /// List feedback, newest first.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
 }
 
 #[tokio::main]
@@ -207,6 +266,10 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Publishers { command } => publishers(config, command).await,
         Command::Outbox { limit } => outbox(config, limit).await,
+        Command::Support { command } => support(config, command).await,
+        Command::Feedback {
+            command: FeedbackCommand::List { limit },
+        } => feedback(config, limit).await,
         Command::Batches { publisher, limit } => batches(config, publisher.as_deref(), limit).await,
         Command::Migrate => {
             startup::prepare(config).await?;
@@ -283,42 +346,43 @@ async fn ingest(
     let size = std::fs::metadata(file)
         .with_context(|| format!("reading {}", file.display()))?
         .len();
+    let open = || std::fs::File::open(file).with_context(|| format!("opening {}", file.display()));
+    // Without a key, the key is the content's digest, so it is needed first; with one,
+    // the digest is computed as the file is read and stored.
+    let (key, digest) = match key {
+        Some(key) => (key, None),
+        None => {
+            let digest = api::store::BatchMeta::digest_reader(&mut open()?)
+                .with_context(|| format!("reading {}", file.display()))?;
+            (format!("sha256:{digest}"), Some(digest))
+        }
+    };
     let bar = indicatif::ProgressBar::new(size).with_style(
         indicatif::ProgressStyle::with_template(
-            "{msg:12} [{bar:40}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
+            "{msg:40} [{bar:40}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    bar.set_message("reading");
-    let mut content = Vec::with_capacity(size as usize);
-    let mut reader = bar.wrap_read(
-        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?,
-    );
-    std::io::Read::read_to_end(&mut reader, &mut content)
-        .with_context(|| format!("reading {}", file.display()))?;
-    bar.finish_and_clear();
-
-    let key = key.unwrap_or_else(|| format!("sha256:{}", api::store::BatchMeta::digest(&content)));
-    let spinner = indicatif::ProgressBar::new_spinner();
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    spinner.set_message(format!(
+    bar.set_message(format!(
         "validating and storing {} rows of {}",
         dataset.slug(),
         publisher.name
     ));
+    let reader = bar.wrap_read(open()?);
     let started = std::time::Instant::now();
-    let result = api::ingest::ingest(
+    let result = api::ingest::ingest_reader(
         &state.db,
         publisher.publisher_id,
         dataset,
         format,
         &key,
-        &content,
+        digest,
+        reader,
         "cli",
     )
     .await;
-    spinner.finish_and_clear();
+    bar.finish_and_clear();
     match result {
         Ok(outcome) if outcome.replayed => {
             println!(
@@ -472,6 +536,168 @@ async fn outbox(config: Config, limit: u64) -> anyhow::Result<()> {
         );
         println!();
         println!("{}", m.body.trim_end());
+    }
+    Ok(())
+}
+
+fn support_status(text: &str) -> anyhow::Result<shared::support::SupportStatus> {
+    shared::support::SupportStatus::from_name(text).with_context(|| {
+        format!(
+            "'{text}' is not a status; use new, in-progress, waiting-for-you, resolved or closed"
+        )
+    })
+}
+
+fn request_number(text: &str) -> anyhow::Result<i64> {
+    shared::support::parse_request_number(text)
+        .with_context(|| format!("'{text}' is not a request number (like SR-000123)"))
+}
+
+async fn support(config: Config, command: SupportCommand) -> anyhow::Result<()> {
+    use api::support;
+    let state = startup::prepare(config).await?;
+    let problem = |e: api::error::ApiError| anyhow::anyhow!("{}", e.problem().detail);
+    match command {
+        SupportCommand::List {
+            status,
+            publisher,
+            limit,
+        } => {
+            let status = status.as_deref().map(support_status).transpose()?;
+            let publisher_id = match publisher {
+                Some(p) => Some(
+                    users::find_publisher(&state.db, &p)
+                        .await?
+                        .with_context(|| format!("no publisher '{p}'"))?
+                        .publisher_id,
+                ),
+                None => None,
+            };
+            let list =
+                support::list_requests(&state.db, publisher_id, status, limit.clamp(1, 1000))
+                    .await
+                    .map_err(problem)?;
+            if list.is_empty() {
+                println!("No support requests.");
+                return Ok(());
+            }
+            println!(
+                "{:10} {:16} {:17} {:24} {:28} title",
+                "number", "status", "updated (UTC)", "publisher", "requester"
+            );
+            for r in list {
+                println!(
+                    "{:10} {:16} {:17} {:24} {:28} {}",
+                    r.number,
+                    r.status.label(),
+                    r.updated_at.format("%Y-%m-%d %H:%M"),
+                    r.publisher,
+                    r.requester,
+                    r.title
+                );
+            }
+            Ok(())
+        }
+        SupportCommand::Show { number } => {
+            let r = support::get_request(&state.db, None, request_number(&number)?)
+                .await
+                .map_err(problem)?;
+            print_request(&r);
+            Ok(())
+        }
+        SupportCommand::Reply {
+            number,
+            message,
+            status,
+        } => {
+            let status = status.as_deref().map(support_status).transpose()?;
+            let r = support::add_message(
+                &state,
+                None,
+                request_number(&number)?,
+                &support::Author::Support,
+                &message,
+                status,
+                support::files::StagedFiles::default(),
+            )
+            .await
+            .map_err(problem)?;
+            println!(
+                "Replied to {} (status: {}); {} was told by mail.",
+                r.number,
+                r.status.label(),
+                r.contact.email
+            );
+            Ok(())
+        }
+        SupportCommand::Status { number, status } => {
+            let r = support::set_status(&state, request_number(&number)?, support_status(&status)?)
+                .await
+                .map_err(problem)?;
+            println!(
+                "{} is now {}; {} was told by mail.",
+                r.number,
+                r.status.label(),
+                r.contact.email
+            );
+            Ok(())
+        }
+    }
+}
+
+fn print_request(r: &shared::support::SupportRequest) {
+    println!("{} · {} · {}", r.number, r.status.label(), r.title);
+    println!(
+        "Publisher: {}   Filed by: {}   Category: {} / {}",
+        r.publisher,
+        r.requester,
+        r.problem_type.label(),
+        r.category.label()
+    );
+    println!(
+        "Contact:   {} <{}> {}   Time zone: {}   Region: {}   Language: {}",
+        r.contact.name,
+        r.contact.email,
+        r.contact.phone,
+        r.contact.time_zone,
+        r.contact.region,
+        r.contact.language
+    );
+    for m in &r.messages {
+        println!("{}", "-".repeat(72));
+        println!(
+            "{} · {}",
+            m.created_at.format("%Y-%m-%d %H:%M UTC"),
+            m.author_name
+        );
+        println!("{}", m.body.trim_end());
+        for a in &m.attachments {
+            println!(
+                "  [file] {} ({}, {} bytes, sha256 {}) id {}",
+                a.file_name, a.media_type, a.size, a.sha256, a.id
+            );
+        }
+    }
+}
+
+async fn feedback(config: Config, limit: u64) -> anyhow::Result<()> {
+    let state = startup::prepare(config).await?;
+    let list = api::support::list_feedback(&state.db, limit.clamp(1, 1000))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+    if list.is_empty() {
+        println!("No feedback yet.");
+    }
+    for f in list {
+        println!(
+            "{} {:8} {:24} {:28} {}{}",
+            f.created_at.format("%Y-%m-%d %H:%M"),
+            f.sentiment.name(),
+            f.publisher,
+            f.user,
+            f.comment.replace('\n', " "),
+            f.page_url.map(|u| format!("  [{u}]")).unwrap_or_default()
+        );
     }
     Ok(())
 }

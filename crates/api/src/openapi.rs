@@ -31,6 +31,8 @@ use crate::routes;
         (name = "audit", description = "The publisher's audit log (Administrators)"),
         (name = "reports", description = "Reports of the caller's publisher"),
         (name = "ingestion", description = "Feeding data in (the instance's operator)"),
+        (name = "support", description = "Support requests with attachments, and feedback (the Support permission; the operator answers with its token)"),
+        (name = "help", description = "The glossary and the privacy policy (public)"),
         (name = "operations", description = "Running the instance and onboarding publishers (the instance's operator)"),
     ),
 )]

@@ -5,7 +5,7 @@ use shared::ErrorCode;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
-use crate::{accounts, auth, health, ingest, reports};
+use crate::{accounts, auth, health, help, ingest, reports, support};
 
 /// The documented routes: `/health` and everything under `/api/v1`.
 pub fn documented(cfg: &mut ServiceConfig) {
@@ -59,6 +59,16 @@ pub fn documented(cfg: &mut ServiceConfig) {
             .service(reports::payouts::handlers::list_payouts)
             .service(ingest::handlers::list_ingest_batches)
             .service(ingest::handlers::create_ingest_batch)
+            .service(support::handlers::create_support_request)
+            .service(support::handlers::list_support_requests)
+            .service(support::handlers::get_support_request)
+            .service(support::handlers::update_support_request)
+            .service(support::handlers::create_support_message)
+            .service(support::handlers::get_support_attachment)
+            .service(support::handlers::create_feedback)
+            .service(support::handlers::list_feedback)
+            .service(help::get_glossary)
+            .service(help::get_privacy_policy)
             .route("/openapi.json", web::get().to(crate::startup::serve_spec))
             .default_service(web::to(api_not_found)),
     );

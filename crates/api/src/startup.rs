@@ -34,6 +34,14 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     })?;
     let operator_token = operator_token(&config)?;
     let mailer = crate::mail::Mailer::from_config(&config).context("setting up mail")?;
+    match crate::support::files::sweep_stale_uploads(&config.data_dir) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            removed = n,
+            "deleted support uploads left by an interrupted upload"
+        ),
+        Err(e) => tracing::warn!(error = %e, "could not sweep the support upload staging folder"),
+    }
     let report_secret = crate::config::kept_secret(&config.data_dir, "report-secret", 32, "", 32)
         .with_context(|| {
         format!("keeping the report secret in {}", config.data_dir.display())

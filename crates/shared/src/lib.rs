@@ -8,10 +8,12 @@ pub mod auth;
 pub mod countries;
 pub mod dictionary;
 pub mod error;
+pub mod glossary;
 pub mod health;
 pub mod ingest;
 pub mod month;
 pub mod reports;
+pub mod support;
 pub mod users;
 pub mod world;
 

@@ -14,9 +14,12 @@ use crate::features::accounts::{
     AcceptInvitationPage, ChangePasswordPage, ForgotPasswordPage, ResetPasswordPage,
 };
 use crate::features::customer::CustomerPage;
+use crate::features::help::{
+    GlossaryPage, HelpFrame, HelpPage, MyRequestsPage, PrivacyPage, RequestPage, StartRequestPage,
+};
 use crate::features::licenses::LicensesPage;
 use crate::features::orders_usage::OrdersUsagePage;
-use crate::features::placeholders::{HelpPage, NotFoundPage};
+use crate::features::placeholders::NotFoundPage;
 use crate::features::signin::{SignInPage, sign_in_path_returning_to};
 use crate::features::summary::SummaryPage;
 use crate::features::users::{
@@ -38,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/accept-invitation") view=AcceptInvitationPage/>
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                 <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                <Route path=path!("/privacy") view=PrivacyPage/>
                 <ParentRoute path=path!("") view=SignedIn>
                     <Route path=path!("") view=Landing/>
                     <Route path=path!("/summary") view=|| view! {
@@ -61,7 +65,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/:id") view=EditUserPage/>
                     </ParentRoute>
                     <Route path=path!("/account/password") view=ChangePasswordPage/>
-                    <Route path=path!("/help") view=HelpPage/>
+                    <ParentRoute path=path!("/help") view=HelpFrame>
+                        <Route path=path!("") view=HelpPage/>
+                        <Route path=path!("/glossary") view=GlossaryPage/>
+                        <Route path=path!("/support") view=StartRequestPage/>
+                        <Route path=path!("/requests") view=MyRequestsPage/>
+                        <Route path=path!("/requests/:number") view=RequestPage/>
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

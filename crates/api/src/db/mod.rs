@@ -59,12 +59,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 /// SQLite's page cache per pooled connection (KiB, negative as the pragma takes it): small,
-/// so that eight connections reading a large download cannot hold much memory.
+/// so that eight connections reading a large download cannot hold much memory. (Batches
+/// are written by a connection of the store path's own, with a 64 MiB cache.)
 const READER_CACHE_KIB: &str = "-8192";
-/// The pragma that gives a connection the readers' page cache back.
-pub const READER_CACHE_PRAGMA: &str = "PRAGMA cache_size = -8192";
-/// The pragma that gives a connection writing a batch a 64 MiB page cache.
-pub const WRITER_CACHE_PRAGMA: &str = "PRAGMA cache_size = -65536";
 
 /// The file of a `sqlite:` URL, if it names one.
 pub fn sqlite_path(url: &str) -> Option<&Path> {

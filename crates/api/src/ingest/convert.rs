@@ -22,6 +22,12 @@ fn position(names: &[(&'static str, bool)], given: &str) -> Option<usize> {
 }
 
 fn cell(text: &str) -> Result<Option<String>, String> {
+    Ok(cell_ref(text)?.map(str::to_owned))
+}
+
+/// A cell's text, trimmed; `None` when empty. Refuses huge cells and the unit separator
+/// (U+001F), which the store path uses to join key parts.
+fn cell_ref(text: &str) -> Result<Option<&str>, String> {
     let text = text.trim();
     if text.len() > MAX_CELL_BYTES {
         return Err(format!(
@@ -29,44 +35,109 @@ fn cell(text: &str) -> Result<Option<String>, String> {
             text.len()
         ));
     }
-    Ok((!text.is_empty()).then(|| text.to_owned()))
+    if text.as_bytes().contains(&0x1f) {
+        return Err("holds the control character U+001F".to_owned());
+    }
+    Ok((!text.is_empty()).then_some(text))
 }
 
-/// The rows of a CSV file whose header names dictionary columns, in any order.
-pub fn csv_records(
+/// Receives each data row: its line and a cell per dictionary column (`None` when
+/// absent or empty), and the batch's rejection to add the row's problems to. Answers
+/// whether to read on.
+pub type OnRow<'a> = dyn FnMut(u64, &[Option<&str>], &mut Rejection) -> bool + 'a;
+
+/// The rows of a CSV file whose header names dictionary columns, in any order, read as a
+/// stream: one record in memory at a time. Problems of the file's structure and cells
+/// go into `rejection`; rows whose cells are readable go to `on_row`.
+pub fn csv_rows(
     dataset: Dataset,
     names: &[(&'static str, bool)],
-    text: &str,
-) -> Result<Vec<Record>, Rejection> {
+    reader: impl std::io::Read,
+    rejection: &mut Rejection,
+    on_row: &mut OnRow<'_>,
+) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| Rejection::file(format!("the header row cannot be read: {e}")))?
-        .clone();
-    let headers: Vec<String> = headers.iter().map(str::to_owned).collect();
-    let slots = header_slots(dataset, names, &headers)?;
-    let mut rejection = Rejection::default();
-    let mut records = Vec::new();
-    for result in reader.records() {
-        match result {
-            Ok(row) => {
-                let line = row.position().map_or(0, |p| p.line());
-                let mut cells = vec![None; names.len()];
-                for (slot, text) in slots.iter().zip(row.iter()) {
-                    if let Some(i) = slot {
-                        match cell(text) {
-                            Ok(v) => cells[*i] = v,
-                            Err(reason) => rejection.push(line, Some(names[*i].0), reason),
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let headers = match reader.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            rejection.push(0, None, format!("the header row cannot be read: {e}"));
+            return;
+        }
+    };
+    let mut texts = Vec::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        let h = if i == 0 {
+            h.strip_prefix("\u{feff}".as_bytes()).unwrap_or(h)
+        } else {
+            h
+        };
+        match std::str::from_utf8(h) {
+            Ok(t) => texts.push(t.to_owned()),
+            Err(e) => {
+                rejection.push(
+                    1,
+                    None,
+                    format!(
+                        "the file is not UTF-8 text (invalid byte at offset {} of header {}); save it as UTF-8",
+                        e.valid_up_to(),
+                        i + 1
+                    ),
+                );
+                return;
+            }
+        }
+    }
+    let slots = match header_slots(dataset, names, &texts) {
+        Ok(slots) => slots,
+        Err(r) => {
+            rejection.merge(r);
+            return;
+        }
+    };
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let mut cells: Vec<Option<&str>> = vec![None; names.len()];
+                let mut readable = true;
+                for (slot, bytes) in slots.iter().zip(record.iter()) {
+                    let Some(i) = slot else { continue };
+                    let text = match std::str::from_utf8(bytes) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            rejection.push(
+                                line,
+                                Some(names[*i].0),
+                                format!(
+                                    "is not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+                                    e.valid_up_to()
+                                ),
+                            );
+                            readable = false;
+                            continue;
+                        }
+                    };
+                    match cell_ref(text) {
+                        Ok(v) => cells[*i] = v,
+                        Err(reason) => {
+                            rejection.push(line, Some(names[*i].0), reason);
+                            readable = false;
                         }
                     }
                 }
-                records.push(Record { line, cells });
+                if readable && !on_row(line, &cells, rejection) {
+                    return;
+                }
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
+                let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
                 let reason = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         len, expected_len, ..
@@ -76,13 +147,12 @@ pub fn csv_records(
                     other => format!("cannot be read: {other:?}"),
                 };
                 rejection.push(line, None, reason);
+                if fatal {
+                    return;
+                }
             }
         }
     }
-    if rejection.total > 0 {
-        return Err(rejection);
-    }
-    Ok(records)
 }
 
 /// Maps a header row to dictionary columns, refusing unknown, repeated and missing ones.
@@ -294,28 +364,86 @@ fn cell_name(col: usize, row: usize) -> String {
     format!("{letters}{}", row + 1)
 }
 
-/// The rows of a JSON-lines file: one object per line keyed by dictionary names.
-pub fn json_records(
+/// The longest JSON line accepted, in bytes.
+pub const MAX_JSON_LINE: usize = 1 << 20;
+
+/// The rows of a JSON-lines file, one object per line keyed by dictionary names, read as a
+/// stream: one line in memory at a time.
+pub fn json_rows(
     dataset: Dataset,
     names: &[(&'static str, bool)],
-    text: &str,
-) -> Result<Vec<Record>, Rejection> {
-    let mut rejection = Rejection::default();
-    let mut records = Vec::new();
-    for (index, line_text) in text.lines().enumerate() {
-        let line = index as u64 + 1;
-        if line_text.trim().is_empty() {
+    reader: impl std::io::Read,
+    rejection: &mut Rejection,
+    on_row: &mut OnRow<'_>,
+) {
+    use std::io::{BufRead, Read};
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    let mut bytes = Vec::new();
+    let mut line = 0u64;
+    loop {
+        bytes.clear();
+        line += 1;
+        let read = match (&mut reader)
+            .take(MAX_JSON_LINE as u64 + 1)
+            .read_until(b'\n', &mut bytes)
+        {
+            Ok(n) => n,
+            Err(e) => {
+                rejection.push(line, None, format!("cannot be read: {e}"));
+                return;
+            }
+        };
+        if read == 0 {
+            return;
+        }
+        if bytes.len() > MAX_JSON_LINE && bytes.last() != Some(&b'\n') {
+            rejection.push(
+                line,
+                None,
+                format!("is longer than the {MAX_JSON_LINE} bytes a line may hold"),
+            );
+            // Skip to the end of the line.
+            loop {
+                bytes.clear();
+                match (&mut reader).take(1 << 16).read_until(b'\n', &mut bytes) {
+                    Ok(0) => return,
+                    Ok(_) if bytes.last() == Some(&b'\n') => break,
+                    Ok(_) => {}
+                    Err(_) => return,
+                }
+            }
             continue;
         }
-        let object: serde_json::Map<String, serde_json::Value> =
-            match serde_json::from_str(line_text) {
-                Ok(o) => o,
-                Err(e) => {
-                    rejection.push(line, None, format!("is not a JSON object: {e}"));
-                    continue;
-                }
-            };
-        let mut cells = vec![None; names.len()];
+        let mut text: &[u8] = &bytes;
+        if line == 1 {
+            text = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
+        }
+        let text = match std::str::from_utf8(text) {
+            Ok(t) => t.trim_end_matches(['\n', '\r']),
+            Err(e) => {
+                rejection.push(
+                    line,
+                    None,
+                    format!(
+                        "is not UTF-8 text (invalid byte at offset {}); save the file as UTF-8",
+                        e.valid_up_to()
+                    ),
+                );
+                continue;
+            }
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
+            Ok(o) => o,
+            Err(e) => {
+                rejection.push(line, None, format!("is not a JSON object: {e}"));
+                continue;
+            }
+        };
+        let mut owned: Vec<Option<String>> = vec![None; names.len()];
+        let mut readable = true;
         for (key, value) in object {
             let Some(i) = position(names, &key) else {
                 rejection.push(
@@ -323,6 +451,7 @@ pub fn json_records(
                     Some(&key),
                     format!("is not a column of the {} dataset", dataset.name()),
                 );
+                readable = false;
                 continue;
             };
             let text = match value {
@@ -336,20 +465,38 @@ pub fn json_records(
                         Some(names[i].0),
                         "must be a string, number, boolean or null",
                     );
+                    readable = false;
                     continue;
                 }
             };
             match text.as_deref().map(cell).transpose() {
-                Ok(v) => cells[i] = v.flatten(),
-                Err(reason) => rejection.push(line, Some(names[i].0), reason),
+                Ok(v) => owned[i] = v.flatten(),
+                Err(reason) => {
+                    rejection.push(line, Some(names[i].0), reason);
+                    readable = false;
+                }
             }
         }
-        records.push(Record { line, cells });
+        let cells: Vec<Option<&str>> = owned.iter().map(|c| c.as_deref()).collect();
+        if readable && !on_row(line, &cells, rejection) {
+            return;
+        }
     }
-    if rejection.total > 0 {
-        return Err(rejection);
+}
+
+/// A `YYYY-MM-DD` date (what chrono's `%Y-%m-%d` takes, without its general parser).
+pub fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        return NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?);
     }
-    Ok(records)
+    // Anything else chrono's parser takes (a sign, more or fewer year digits, ...).
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// An amount with at most four decimals as ten-thousandths (`12.5` is 125000).
@@ -416,9 +563,9 @@ pub fn value(
         return Err("is required".to_owned());
     };
     match sql {
-        SqlType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        SqlType::Date => iso_date(raw)
             .map(Value::from)
-            .map_err(|_| format!("'{raw}' is not a date in the form YYYY-MM-DD")),
+            .ok_or_else(|| format!("'{raw}' is not a date in the form YYYY-MM-DD")),
         SqlType::TimestampWithTimeZone => DateTime::parse_from_rfc3339(raw)
             .map(|t| Value::from(t.with_timezone(&Utc)))
             .map_err(|_| format!("'{raw}' is not an RFC 3339 timestamp (2026-01-31T12:00:00Z)")),
@@ -474,6 +621,33 @@ fn text_value(column: &Column, raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_parse_as_chrono_does() {
+        for text in [
+            "2026-01-31",
+            "2024-02-29",
+            "0001-01-01",
+            "2026-1-5",
+            "+2026-01-05",
+        ] {
+            assert_eq!(
+                iso_date(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text}"
+            );
+        }
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026/01/01",
+            "26-01-01x",
+            "",
+            "2026-0a-01",
+        ] {
+            assert_eq!(iso_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn fixed4_parses_exact_decimals() {

@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 use shared::dictionary::Dataset;
 use shared::ingest::{IngestBatch, IngestOutcome};
 use shared::{ErrorCode, FieldError, Problem};
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
-use super::{Format, IngestError, ingest};
+use super::{Format, IngestError, ingest_reader};
 use crate::auth::caller::bearer;
 use crate::db::entities::publishers;
 use crate::error::ApiError;
@@ -19,6 +20,9 @@ use crate::query::QueryParams;
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::users::find_publisher;
+
+/// How much of a body is gathered before it is written to the spool file.
+const SPOOL_BUFFER: usize = 1 << 20;
 
 /// The instance's operator, proven by the operator token. A publisher's access token is
 /// never enough.
@@ -168,7 +172,15 @@ pub async fn create_ingest_batch(
     {
         return Err(too_large());
     }
-    let mut content = Vec::new();
+    // The body goes to an anonymous temporary file in the data folder (gone with the
+    // process), hashed on the way: memory stays bounded whatever its size, and the
+    // batch's write transaction starts only once the whole body is here.
+    let spool = tempfile::tempfile_in(&state.config.data_dir)
+        .map_err(|e| ApiError::internal(format!("no spool file: {e}")))?;
+    let mut file = tokio::fs::File::from_std(spool);
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut pending: Vec<u8> = Vec::with_capacity(SPOOL_BUFFER);
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {
             ApiError::new(
@@ -176,19 +188,36 @@ pub async fn create_ingest_batch(
                 format!("The body could not be read: {e}."),
             )
         })?;
-        if (content.len() + chunk.len()) as u64 > limit {
+        size += chunk.len() as u64;
+        if size > limit {
             return Err(too_large());
         }
-        content.extend_from_slice(&chunk);
+        hasher.update(&chunk);
+        pending.extend_from_slice(&chunk);
+        if pending.len() >= SPOOL_BUFFER {
+            file.write_all(&pending)
+                .await
+                .map_err(|e| ApiError::internal(format!("spooling the body: {e}")))?;
+            pending.clear();
+        }
     }
+    file.write_all(&pending)
+        .await
+        .map_err(|e| ApiError::internal(format!("spooling the body: {e}")))?;
+    drop(pending);
+    file.seek(std::io::SeekFrom::Start(0))
+        .await
+        .map_err(|e| ApiError::internal(format!("spooling the body: {e}")))?;
+    let file = file.into_std().await;
 
-    match ingest(
+    match ingest_reader(
         &state.db,
         publisher.publisher_id,
         dataset,
         format,
         key,
-        &content,
+        Some(hex::encode(hasher.finalize())),
+        file,
         "api",
     )
     .await

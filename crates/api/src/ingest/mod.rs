@@ -7,6 +7,7 @@
 pub mod convert;
 pub mod handlers;
 
+use std::io::Read;
 use std::str::FromStr;
 
 use sea_orm::{
@@ -17,7 +18,12 @@ use serde::Serialize;
 use shared::dictionary::{AzureLicenseType, Column, Dataset};
 
 use crate::db::entities::{customers, licenses, orders, payouts, usage};
-use crate::store::{BatchMeta, FactBatch, StoreError, StoreOutcome, store_batch};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
+
+use crate::store::{
+    BatchMeta, CHUNK_ROWS, Fact, FactBatch, Piece, StoreError, StoreOutcome, store_stream,
+};
 
 /// How many bad rows a refusal lists; the total is always given.
 pub const MAX_REPORTED: usize = 1_000;
@@ -54,6 +60,7 @@ impl Format {
             | "application/jsonl"
             | "application/x-jsonlines"
             | "application/jsonlines" => Some(Format::JsonLines),
+            XLSX_MEDIA_TYPE => Some(Format::Excel(None)),
             _ => None,
         }
     }
@@ -92,7 +99,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn push(&mut self, line: u64, column: Option<&str>, reason: impl Into<String>) {
+    pub(crate) fn push(&mut self, line: u64, column: Option<&str>, reason: impl Into<String>) {
         self.total += 1;
         if self.errors.len() < MAX_REPORTED {
             self.errors.push(RowError {
@@ -101,6 +108,12 @@ impl Rejection {
                 reason: reason.into(),
             });
         }
+    }
+
+    fn merge(&mut self, other: Rejection) {
+        self.total += other.total;
+        let room = MAX_REPORTED.saturating_sub(self.errors.len());
+        self.errors.extend(other.errors.into_iter().take(room));
     }
 
     fn file(reason: impl Into<String>) -> Self {
@@ -131,14 +144,159 @@ pub async fn ingest(
     content: &[u8],
     source: &'static str,
 ) -> Result<StoreOutcome, IngestError> {
-    let batch = parse(dataset, format, publisher_id, content).map_err(IngestError::Rejected)?;
-    let meta = BatchMeta {
+    let digest = BatchMeta::digest(content);
+    ingest_reader(
+        db,
+        publisher_id,
+        dataset,
+        format,
+        batch_key,
+        Some(digest),
+        std::io::Cursor::new(content.to_vec()),
+        source,
+    )
+    .await
+}
+
+/// Reads, validates and stores a batch of `dataset` for `publisher_id` as a stream: the
+/// rows are parsed on a blocking thread and written in chunks of
+/// [`CHUNK_ROWS`](crate::store::CHUNK_ROWS) inside the batch's one transaction, which is
+/// rolled back at the first bad row (the rest is still read, to list every problem).
+/// Memory stays bounded whatever the batch's size, except for Excel workbooks, which are
+/// read whole (within [`convert::MAX_XLSX_UNCOMPRESSED`] and [`convert::MAX_XLSX_CELLS`]).
+///
+/// `content_sha256` is the content's SHA-256 when the caller knows it; otherwise it is
+/// computed as the content is read. When the key was used before, the content is only
+/// hashed and compared: the same content is a replay, other content a conflict.
+#[allow(clippy::too_many_arguments)]
+pub async fn ingest_reader<R: Read + Send + 'static>(
+    db: &DatabaseConnection,
+    publisher_id: i64,
+    dataset: Dataset,
+    format: Format,
+    batch_key: &str,
+    content_sha256: Option<String>,
+    mut reader: R,
+    source: &'static str,
+) -> Result<StoreOutcome, IngestError> {
+    let mut meta = BatchMeta {
         publisher_id,
         batch_key: batch_key.to_owned(),
-        content_sha256: BatchMeta::digest(content),
+        content_sha256: content_sha256.clone().unwrap_or_default(),
         source,
     };
-    Ok(store_batch(db, &meta, batch).await?)
+    // A key used before: the same content is a replay and a conflict otherwise; either
+    // way the content is only hashed.
+    if crate::store::stored_digest(db, publisher_id, dataset, batch_key)
+        .await
+        .map_err(StoreError::from)?
+        .is_some()
+    {
+        if content_sha256.is_none() {
+            let digest = tokio::task::spawn_blocking(move || BatchMeta::digest_reader(&mut reader))
+                .await
+                .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+            meta.content_sha256 = digest.map_err(|e| {
+                IngestError::Rejected(Rejection::file(format!("the content cannot be read: {e}")))
+            })?;
+        }
+        return Ok(crate::store::replay(db, &meta, dataset).await?);
+    }
+    let hash = content_sha256.is_none();
+    match dataset {
+        Dataset::Orders => run::<orders::Entity, R>(db, meta, dataset, format, reader, hash).await,
+        Dataset::Usage => run::<usage::Entity, R>(db, meta, dataset, format, reader, hash).await,
+        Dataset::Customers => {
+            run::<customers::Entity, R>(db, meta, dataset, format, reader, hash).await
+        }
+        Dataset::Licenses => {
+            run::<licenses::Entity, R>(db, meta, dataset, format, reader, hash).await
+        }
+        Dataset::Payouts => {
+            run::<payouts::Entity, R>(db, meta, dataset, format, reader, hash).await
+        }
+    }
+}
+
+/// A reader that hashes what it reads.
+struct Hashing<R> {
+    inner: R,
+    hasher: Option<Sha256>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(h) = &mut self.hasher {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+async fn run<E, R>(
+    db: &DatabaseConnection,
+    meta: BatchMeta,
+    dataset: Dataset,
+    format: Format,
+    reader: R,
+    hash: bool,
+) -> Result<StoreOutcome, IngestError>
+where
+    E: EntityTrait,
+    E::Model: Fact,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
+    R: Read + Send + 'static,
+{
+    let (sender, receiver) = mpsc::channel(2);
+    let publisher_id = meta.publisher_id;
+    let parser = tokio::task::spawn_blocking(move || {
+        let mut reader = Hashing {
+            inner: reader,
+            hasher: hash.then(Sha256::new),
+        };
+        let mut out = Output::Send(Some(sender));
+        let parsed = parse_rows::<E>(dataset, format, publisher_id, &mut reader, &mut out);
+        if parsed.is_ok()
+            && let Output::Send(Some(sender)) = out
+        {
+            // Read to the end, so the digest covers all of it, then complete the batch.
+            let digest = reader.hasher.take().map(|mut h| {
+                let _ = std::io::copy(&mut reader.inner, &mut HashSink(&mut h));
+                hex::encode(h.finalize())
+            });
+            let _ = sender.blocking_send(Piece::End(digest));
+        }
+        parsed
+    });
+    let stored = store_stream(db, &meta, receiver).await;
+    let parsed = parser
+        .await
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("the parser failed: {e}"))))?;
+    match parsed {
+        Err(rejection) => Err(IngestError::Rejected(rejection)),
+        Ok(()) => Ok(stored?),
+    }
+}
+
+struct HashSink<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where parsed rows go.
+enum Output<M> {
+    /// Into a vector (parsing without storing).
+    Collect(Vec<M>),
+    /// In chunks to the store path; `None` once the batch is refused or the writer is gone.
+    Send(Option<mpsc::Sender<Piece<M>>>),
 }
 
 /// Parses and validates `content` into rows of `dataset`, refusing it whole on any bad row.
@@ -148,32 +306,49 @@ pub fn parse(
     publisher_id: i64,
     content: &[u8],
 ) -> Result<FactBatch, Rejection> {
+    fn collect<E>(
+        dataset: Dataset,
+        format: Format,
+        publisher_id: i64,
+        content: &[u8],
+    ) -> Result<Vec<E::Model>, Rejection>
+    where
+        E: EntityTrait,
+        E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
+    {
+        let mut out = Output::Collect(Vec::new());
+        parse_rows::<E>(dataset, format, publisher_id, &mut { content }, &mut out)?;
+        match out {
+            Output::Collect(rows) => Ok(rows),
+            Output::Send(_) => Ok(Vec::new()),
+        }
+    }
     Ok(match dataset {
-        Dataset::Orders => FactBatch::Orders(parse_as::<orders::Entity>(
+        Dataset::Orders => FactBatch::Orders(collect::<orders::Entity>(
             dataset,
             format,
             publisher_id,
             content,
         )?),
-        Dataset::Usage => FactBatch::Usage(parse_as::<usage::Entity>(
+        Dataset::Usage => FactBatch::Usage(collect::<usage::Entity>(
             dataset,
             format,
             publisher_id,
             content,
         )?),
-        Dataset::Customers => FactBatch::Customers(parse_as::<customers::Entity>(
+        Dataset::Customers => FactBatch::Customers(collect::<customers::Entity>(
             dataset,
             format,
             publisher_id,
             content,
         )?),
-        Dataset::Licenses => FactBatch::Licenses(parse_as::<licenses::Entity>(
+        Dataset::Licenses => FactBatch::Licenses(collect::<licenses::Entity>(
             dataset,
             format,
             publisher_id,
             content,
         )?),
-        Dataset::Payouts => FactBatch::Payouts(parse_as::<payouts::Entity>(
+        Dataset::Payouts => FactBatch::Payouts(collect::<payouts::Entity>(
             dataset,
             format,
             publisher_id,
@@ -186,6 +361,10 @@ pub fn parse(
 struct Target<E: EntityTrait> {
     dictionary: &'static Column,
     column: E::Column,
+    /// The table column's type and whether it takes null (read once: `def()` builds a
+    /// column definition each time).
+    sql: sea_orm::sea_query::ColumnType,
+    nullable: bool,
 }
 
 /// The columns of `dataset` in dictionary order, each with its table column.
@@ -195,9 +374,14 @@ fn targets<E: EntityTrait>(dataset: Dataset) -> Result<Vec<Target<E>>, Rejection
         .iter()
         .map(|c| {
             E::Column::from_str(&c.db_name())
-                .map(|column| Target {
-                    dictionary: c,
-                    column,
+                .map(|column| {
+                    let def = column.def();
+                    Target {
+                        dictionary: c,
+                        column,
+                        sql: def.get_column_type().clone(),
+                        nullable: def.is_null(),
+                    }
                 })
                 .map_err(|_| {
                     Rejection::file(format!("internal: column {} has no table column", c.name))
@@ -216,58 +400,107 @@ fn derives_channel<E: EntityTrait>(targets: &[Target<E>]) -> bool {
 
 /// A column may be left out when the table allows null, or when it is derived.
 fn optional<E: EntityTrait>(target: &Target<E>, derives_channel: bool) -> bool {
-    target.column.def().is_null() || (derives_channel && target.dictionary.name == "Channel")
+    target.nullable || (derives_channel && target.dictionary.name == "Channel")
 }
 
-fn parse_as<E>(
+/// Reads every row of `reader`, validating each; valid rows go to `out` while there are no
+/// problems. At the first problem, rows stop going out (a writer sees its source end
+/// without completing, and rolls back) but reading goes on, to list every problem.
+fn parse_rows<E>(
     dataset: Dataset,
     format: Format,
     publisher_id: i64,
-    content: &[u8],
-) -> Result<Vec<E::Model>, Rejection>
+    reader: &mut dyn Read,
+    out: &mut Output<E::Model>,
+) -> Result<(), Rejection>
 where
     E: EntityTrait,
     E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
 {
     let targets = targets::<E>(dataset)?;
     let names = targets_names(&targets);
-    let records = match format {
-        Format::Excel(sheet) => convert::excel_records(dataset, &names, content, sheet.as_deref())?,
-        Format::Csv | Format::JsonLines => {
-            let text = std::str::from_utf8(content).map_err(|e| {
-                Rejection::file(format!(
-                    "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                    e.valid_up_to()
-                ))
-            })?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            if format == Format::Csv {
-                convert::csv_records(dataset, &names, text)?
-            } else {
-                convert::json_records(dataset, &names, text)?
-            }
-        }
-    };
-    let mut rejection = Rejection::default();
-    let mut rows = Vec::with_capacity(records.len());
     let derives = derives_channel(&targets);
-    for record in records {
-        match build_row::<E>(&targets, derives, publisher_id, &record.cells) {
-            Ok(model) => rows.push(model),
+    let mut rejection = Rejection::default();
+    let mut rows = 0u64;
+    let mut chunk: Vec<E::Model> = Vec::new();
+    let mut on_row = |line: u64, cells: &[Option<&str>], rejection: &mut Rejection| -> bool {
+        rows += 1;
+        match build_row::<E>(&targets, derives, publisher_id, cells) {
+            Ok(model) => {
+                if rejection.total > 0 {
+                    return true;
+                }
+                match out {
+                    Output::Collect(all) => all.push(model),
+                    Output::Send(None) => return false,
+                    Output::Send(Some(sender)) => {
+                        chunk.push(model);
+                        if chunk.len() >= CHUNK_ROWS {
+                            let full =
+                                std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+                            if sender.blocking_send(Piece::Rows(full)).is_err() {
+                                // The writer is gone (it failed); its outcome says why.
+                                *out = Output::Send(None);
+                                return false;
+                            }
+                        }
+                    }
+                }
+            }
             Err(errors) => {
                 for (column, reason) in errors {
-                    rejection.push(record.line, Some(column), reason);
+                    rejection.push(line, Some(column), reason);
                 }
             }
         }
-    }
-    if rows.is_empty() && rejection.total == 0 {
-        return Err(Rejection::file("the file holds no rows"));
+        if rejection.total > 0 {
+            // Refused: the writer rolls back as soon as its source ends incomplete.
+            if let Output::Send(sender) = out {
+                *sender = None;
+            }
+            chunk = Vec::new();
+        }
+        true
+    };
+    match format {
+        Format::Excel(sheet) => {
+            let mut content = Vec::new();
+            reader
+                .read_to_end(&mut content)
+                .map_err(|e| Rejection::file(format!("the workbook cannot be read: {e}")))?;
+            let records = convert::excel_records(dataset, &names, &content, sheet.as_deref())?;
+            drop(content);
+            for record in records {
+                let cells: Vec<Option<&str>> = record.cells.iter().map(|c| c.as_deref()).collect();
+                if !on_row(record.line, &cells, &mut rejection) {
+                    break;
+                }
+            }
+        }
+        Format::Csv => convert::csv_rows(dataset, &names, reader, &mut rejection, &mut on_row),
+        Format::JsonLines => {
+            convert::json_rows(dataset, &names, reader, &mut rejection, &mut on_row)
+        }
     }
     if rejection.total > 0 {
+        if let Output::Send(sender) = out {
+            *sender = None;
+        }
         return Err(rejection);
     }
-    Ok(rows)
+    if rows == 0 {
+        if let Output::Send(sender) = out {
+            *sender = None;
+        }
+        return Err(Rejection::file("the file holds no rows"));
+    }
+    if let Output::Send(Some(sender)) = out
+        && !chunk.is_empty()
+        && sender.blocking_send(Piece::Rows(chunk)).is_err()
+    {
+        *out = Output::Send(None);
+    }
+    Ok(())
 }
 
 fn targets_names<E: EntityTrait>(targets: &[Target<E>]) -> Vec<(&'static str, bool)> {
@@ -283,7 +516,7 @@ fn build_row<E>(
     targets: &[Target<E>],
     derives_channel: bool,
     publisher_id: i64,
-    cells: &[Option<String>],
+    cells: &[Option<&str>],
 ) -> Result<E::Model, Vec<(&'static str, String)>>
 where
     E: EntityTrait,
@@ -298,16 +531,11 @@ where
     let mut channel_target = None;
     for (target, cell) in targets.iter().zip(cells) {
         if derives_channel && target.dictionary.name == "Channel" {
-            channel_target = Some((target, cell.clone()));
+            channel_target = Some((target, *cell));
             continue;
         }
         let optional = optional(target, derives_channel);
-        match convert::value(
-            target.dictionary,
-            target.column.def().get_column_type(),
-            cell.as_deref(),
-            optional,
-        ) {
+        match convert::value(target.dictionary, &target.sql, *cell, optional) {
             Ok(value) => {
                 if target.dictionary.name == "AzureLicenseType"
                     && let Value::String(Some(name)) = &value
@@ -322,7 +550,7 @@ where
     // The channel follows from the Azure license type; a given one must agree with it.
     if let Some((target, cell)) = channel_target {
         let derived = azure_license_type.map(|t| t.channel().name());
-        match (cell.as_deref().map(str::trim), derived) {
+        match (cell.map(str::trim), derived) {
             (Some(given), Some(expected)) if !given.eq_ignore_ascii_case(expected) => {
                 errors.push((
                     "Channel",

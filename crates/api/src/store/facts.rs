@@ -1,20 +1,19 @@
-//! Writing fact rows: de-duplication, replacement of existing natural keys, insertion.
+//! Fact rows as the store path needs to know them: natural keys, dates, rollup
+//! contributions, and their columns as values.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, DbBackend, EntityName, EntityTrait, FromQueryResult,
-    IdenStatic, Iterable, ModelTrait, Statement, Value,
+    ActiveModelTrait, DbErr, EntityName, EntityTrait, FromQueryResult, Iterable, ModelTrait,
+    TryIntoModel, Value,
 };
 
-use super::StoreError;
 use super::rollups::Rollups;
 use crate::db::entities::{customers, licenses, orders, payouts, usage};
 
-/// The most bind parameters one statement may carry; below both SQLite's (32,766) and
-/// PostgreSQL's (65,535) limits.
-const MAX_PARAMS: usize = 30_000;
+/// A column of a fact's entity.
+pub type Col<M> = <<M as ModelTrait>::Entity as EntityTrait>::Column;
 
 /// A row of a fact table, as the store path needs to know it.
 pub trait Fact: ModelTrait + FromQueryResult + Clone + Send + Sync + 'static {
@@ -28,198 +27,92 @@ pub trait Fact: ModelTrait + FromQueryResult + Clone + Send + Sync + 'static {
     fn date(&self) -> NaiveDate;
     /// Adds (`sign` 1) or removes (`sign` -1) the row's contribution to the rollups.
     fn contribute(&self, sign: i64, rollups: &mut Rollups);
+    /// The row back from its column values (in the order of [`columns`]).
+    fn from_values(values: Vec<Value>) -> Result<Self, DbErr>;
+    /// The row's column values (in the order of [`columns`]), moved out of it.
+    fn into_values(self) -> Vec<Value>;
 }
 
-/// Writes `rows` (all of `publisher_id`), replacing rows with the same natural key, and
-/// accumulates the rollup deltas. Returns the rows written, the rows replaced and the
-/// latest date.
-pub async fn write<M: Fact>(
-    txn: &DatabaseTransaction,
-    publisher_id: i64,
-    rows: Vec<M>,
-    rollups: &mut Rollups,
-) -> Result<(u64, u64, Option<NaiveDate>), StoreError>
-where
-    M::Entity: EntityTrait<Model = M>,
-{
-    if let Some((row, found)) = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (i, r.publisher_id()))
-        .find(|(_, p)| *p != publisher_id)
-    {
-        return Err(StoreError::WrongPublisher {
-            row,
-            expected: publisher_id,
-            found,
-        });
-    }
-    let rows = last_of_each_key(rows);
-    if rows.is_empty() {
-        return Ok((0, 0, None));
-    }
-    let backend = txn.get_database_backend();
-    let table = M::Entity::default().table_name().to_owned();
-    let phase = std::time::Instant::now();
-    let keys: Vec<String> = M::key_columns()
-        .iter()
-        .map(|c| c.as_str().to_owned())
-        .collect();
-
-    // Stage the batch's keys, then find and remove the rows they replace.
-    txn.execute_unprepared("DROP TABLE IF EXISTS stage_keys")
-        .await?;
-    txn.execute_unprepared(&format!(
-        "CREATE TEMP TABLE stage_keys AS SELECT {} FROM \"{table}\" WHERE 1 = 0",
-        quoted(&keys)
-    ))
-    .await?;
-    let key_columns = M::key_columns();
-    let key_names: Vec<&str> = keys.iter().map(String::as_str).collect();
-    for chunk in rows.chunks((MAX_PARAMS / key_columns.len()).max(1)) {
-        let values = chunk
-            .iter()
-            .flat_map(|row| key_columns.iter().map(|c| row.get(*c)));
-        txn.execute_raw(insert_statement(
-            backend,
-            "stage_keys",
-            &key_names,
-            chunk.len(),
-            values,
-        ))
-        .await?;
-    }
-    // The staged keys drive the lookup (SQLite's CROSS JOIN keeps them the outer loop),
-    // so finding the restated rows costs one primary-key probe per batch row, however
-    // large the table already is.
-    let key_list = quoted(&keys);
-    let joined = keys
-        .iter()
-        .map(|k| format!("t.\"{k}\" = s.\"{k}\""))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    let old = M::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(
-            backend,
-            format!("SELECT t.* FROM stage_keys s CROSS JOIN \"{table}\" t WHERE t.publisher_id = $1 AND {joined}"),
-            [Value::from(publisher_id)],
-        ))
-        .all(txn)
-        .await?;
-    let replaced = old.len() as u64;
-    if !old.is_empty() {
-        for row in &old {
-            row.contribute(-1, rollups);
-        }
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "DELETE FROM \"{table}\" WHERE publisher_id = $1 AND ({key_list}) IN (SELECT {key_list} FROM stage_keys)"
-            ),
-            [Value::from(publisher_id)],
-        ))
-        .await?;
-    }
-    txn.execute_unprepared("DROP TABLE stage_keys").await?;
-
-    let lookup_ms = phase.elapsed().as_millis();
-    let phase = std::time::Instant::now();
-    let columns: Vec<_> = <M::Entity as EntityTrait>::Column::iter().collect();
-    let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
-    for chunk in rows.chunks(MAX_PARAMS / columns.len()) {
-        let values = chunk
-            .iter()
-            .flat_map(|row| columns.iter().map(|c| row.get(*c)));
-        txn.execute_raw(insert_statement(
-            backend,
-            &table,
-            &names,
-            chunk.len(),
-            values,
-        ))
-        .await?;
-    }
-    let insert_ms = phase.elapsed().as_millis();
-    let phase = std::time::Instant::now();
-    let mut latest = None;
-    for row in &rows {
-        row.contribute(1, rollups);
-        latest = latest.max(Some(row.date()));
-    }
-    tracing::debug!(
-        table,
-        rows = rows.len(),
-        replaced,
-        lookup_ms,
-        insert_ms,
-        contribute_ms = phase.elapsed().as_millis(),
-        "facts written"
-    );
-    Ok((rows.len() as u64, replaced, latest))
+/// `date` as `YYYY-MM-DD`, as chrono writes it, without the formatting machinery.
+pub fn date_text(date: NaiveDate) -> [u8; 10] {
+    use chrono::Datelike;
+    let (y, m, d) = (date.year().clamp(0, 9999) as u32, date.month(), date.day());
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ]
 }
 
-/// Keeps the last row of each natural key, in batch order: within one batch, a later
-/// row restates an earlier one.
-fn last_of_each_key<M: Fact>(rows: Vec<M>) -> Vec<M> {
+/// Appends `date` as `YYYY-MM-DD`.
+pub fn push_date(out: &mut String, date: NaiveDate) {
+    for b in date_text(date) {
+        out.push(char::from(b));
+    }
+}
+
+/// Keeps the last row of each natural key, in order: within one batch, a later row
+/// restates an earlier one. Returns the rows kept and how many were dropped.
+pub fn last_of_each_key<M: Fact>(rows: Vec<M>) -> (Vec<M>, u64) {
     let mut last: HashMap<String, usize> = HashMap::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         last.insert(row.natural_key(), i);
     }
     if last.len() == rows.len() {
-        return rows;
+        return (rows, 0);
     }
-    rows.into_iter()
+    let before = rows.len();
+    let kept: Vec<M> = rows
+        .into_iter()
         .enumerate()
         .filter(|(i, row)| last.get(&row.natural_key()) == Some(i))
         .map(|(_, row)| row)
+        .collect();
+    let dropped = (before - kept.len()) as u64;
+    (kept, dropped)
+}
+
+/// The table's columns, in entity order.
+pub fn columns<M: Fact>() -> Vec<Col<M>> {
+    Col::<M>::iter().collect()
+}
+
+/// The table's name.
+pub fn table<M: Fact>() -> String {
+    M::Entity::default().table_name().to_owned()
+}
+
+fn values<M, A>(row: M) -> Vec<Value>
+where
+    M: Fact,
+    A: ActiveModelTrait<Entity = M::Entity> + From<M>,
+{
+    let mut active = A::from(row);
+    Col::<M>::iter()
+        .map(|c| active.take(c).into_value().unwrap_or(Value::String(None)))
         .collect()
 }
 
-/// A multi-row `INSERT` of `rows` rows into `table`, taking the values in row order.
-///
-/// Built by hand rather than with the query builder: each value is moved into the
-/// statement once, where the builder would copy every string twice, and on batches of
-/// a million rows that copying was most of the cost.
-fn insert_statement(
-    backend: DbBackend,
-    table: &str,
-    columns: &[&str],
-    rows: usize,
-    values: impl Iterator<Item = Value>,
-) -> Statement {
-    let mut sql = String::with_capacity(64 + columns.len() * (rows * 6 + 24));
-    sql.push_str("INSERT INTO \"");
-    sql.push_str(table);
-    sql.push_str("\" (");
-    sql.push_str(&quoted(columns));
-    sql.push_str(") VALUES ");
-    let mut n = 0usize;
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        for c in 0..columns.len() {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            n += 1;
-            match backend {
-                DbBackend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                }
-                _ => sql.push('?'),
-            }
-        }
-        sql.push(')');
+fn build<M, A>(values: Vec<Value>) -> Result<M, DbErr>
+where
+    M: Fact,
+    A: ActiveModelTrait<Entity = M::Entity> + TryIntoModel<M>,
+{
+    let mut active = <A as ActiveModelTrait>::default();
+    for (column, value) in Col::<M>::iter().zip(values) {
+        active.try_set(column, value)?;
     }
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-fn quoted(columns: &[impl AsRef<str>]) -> String {
-    columns
-        .iter()
-        .map(|c| format!("\"{}\"", c.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    active
+        .try_into_model()
+        .map_err(|e| DbErr::Custom(format!("a stored row is incomplete: {e}")))
 }
 
 fn month_of(date: NaiveDate) -> NaiveDate {
@@ -227,6 +120,12 @@ fn month_of(date: NaiveDate) -> NaiveDate {
 }
 
 impl Fact for orders::Model {
+    fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
+        build::<Self, orders::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, orders::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -245,6 +144,12 @@ impl Fact for orders::Model {
 }
 
 impl Fact for usage::Model {
+    fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
+        build::<Self, usage::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, usage::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -256,10 +161,15 @@ impl Fact for usage::Model {
         ]
     }
     fn natural_key(&self) -> String {
-        format!(
-            "{}\u{1f}{}\u{1f}{}",
-            self.marketplace_subscription_id, self.usage_date, self.meter_id
-        )
+        let mut key = String::with_capacity(
+            self.marketplace_subscription_id.len() + self.meter_id.len() + 12,
+        );
+        key.push_str(&self.marketplace_subscription_id);
+        key.push('\u{1f}');
+        push_date(&mut key, self.usage_date);
+        key.push('\u{1f}');
+        key.push_str(&self.meter_id);
+        key
     }
     fn date(&self) -> NaiveDate {
         self.usage_date
@@ -270,6 +180,12 @@ impl Fact for usage::Model {
 }
 
 impl Fact for customers::Model {
+    fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
+        build::<Self, customers::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, customers::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -294,6 +210,12 @@ impl Fact for customers::Model {
 }
 
 impl Fact for licenses::Model {
+    fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
+        build::<Self, licenses::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, licenses::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }
@@ -318,6 +240,12 @@ impl Fact for licenses::Model {
 }
 
 impl Fact for payouts::Model {
+    fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
+        build::<Self, payouts::ActiveModel>(values)
+    }
+    fn into_values(self) -> Vec<Value> {
+        values::<Self, payouts::ActiveModel>(self)
+    }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
     }

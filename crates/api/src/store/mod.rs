@@ -10,23 +10,24 @@
 //! equal an aggregation of the facts.
 
 mod facts;
+mod postgres;
 mod rollups;
+mod sqlite;
 
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryTrait, Statement, Value,
 };
 use sha2::{Digest, Sha256};
 use shared::dictionary::Dataset;
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::db::entities::{
-    customers, data_freshness, ingest_batches, licenses, orders, payouts, usage,
-};
+use crate::db::entities::{customers, ingest_batches, licenses, orders, payouts, usage};
 pub use facts::Fact;
 use rollups::Rollups;
 
@@ -92,6 +93,19 @@ impl BatchMeta {
     pub fn digest(content: &[u8]) -> String {
         hex::encode(Sha256::digest(content))
     }
+
+    /// The SHA-256 hex digest of everything `reader` yields.
+    pub fn digest_reader(reader: &mut impl std::io::Read) -> std::io::Result<String> {
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = reader.read(&mut buf)?;
+            if n == 0 {
+                return Ok(hex::encode(hasher.finalize()));
+            }
+            hasher.update(&buf[..n]);
+        }
+    }
 }
 
 /// What storing a batch did.
@@ -123,9 +137,38 @@ pub enum StoreError {
         /// The row's publisher.
         found: i64,
     },
+    /// The row source ended without completing the batch (it was refused); everything
+    /// written was rolled back.
+    #[error("the batch ended before it was complete; nothing was stored")]
+    Incomplete,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+/// How many rows travel together from a parser to the writer: a batch is written in
+/// chunks of this many rows inside its one transaction, so memory stays bounded
+/// whatever the batch's size.
+pub const CHUNK_ROWS: usize = 4_096;
+
+/// What a row source hands the store path.
+#[derive(Debug)]
+pub enum Piece<M> {
+    /// More rows.
+    Rows(Vec<M>),
+    /// The batch is complete: commit it, under this content digest when given (a parser
+    /// that hashes the content as it reads knows it only now), else the meta's. A source
+    /// that ends without `End` (a refused or failed parse) has everything written so far
+    /// rolled back.
+    End(Option<String>),
+}
+
+/// What a writer did.
+enum Written {
+    /// The batch is stored.
+    Stored(StoreOutcome),
+    /// Its key was taken; nothing was written. The digest is the content's.
+    KeyTaken(String),
 }
 
 /// Writes `batch` for `meta.publisher_id` in one transaction, with its rollups and
@@ -136,37 +179,169 @@ pub async fn store_batch(
     meta: &BatchMeta,
     batch: FactBatch,
 ) -> Result<StoreOutcome, StoreError> {
-    let started = Instant::now();
-    let dataset = batch.dataset();
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            isolation_level: None,
-            access_mode: None,
-            // Take SQLite's write lock first, so the transaction never has to upgrade a
-            // read snapshot that another writer has since moved past.
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        })
-        .await?;
-    let sqlite = txn.get_database_backend() == sea_orm::DbBackend::Sqlite;
-    if sqlite {
-        // A batch writes many b-tree pages: give this connection a large page cache for
-        // the write, and hand it back to the pool with the readers' small one (below).
-        txn.execute_unprepared(crate::db::WRITER_CACHE_PRAGMA)
-            .await?;
+    match batch {
+        FactBatch::Orders(rows) => store_rows(db, meta, rows).await,
+        FactBatch::Usage(rows) => store_rows(db, meta, rows).await,
+        FactBatch::Customers(rows) => store_rows(db, meta, rows).await,
+        FactBatch::Licenses(rows) => store_rows(db, meta, rows).await,
+        FactBatch::Payouts(rows) => store_rows(db, meta, rows).await,
+    }
+}
+
+async fn store_rows<M: Fact>(
+    db: &DatabaseConnection,
+    meta: &BatchMeta,
+    rows: Vec<M>,
+) -> Result<StoreOutcome, StoreError> {
+    let (sender, receiver) = mpsc::channel(2);
+    let feed = async move {
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<M> = rows.by_ref().take(CHUNK_ROWS).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            if sender.send(Piece::Rows(chunk)).await.is_err() {
+                return;
+            }
+        }
+        let _ = sender.send(Piece::End(None)).await;
+    };
+    let (stored, ()) = tokio::join!(store_stream(db, meta, receiver), feed);
+    stored
+}
+
+/// Writes the rows `source` yields, chunk by chunk, as one batch of `M`'s dataset in one
+/// transaction with its rollups, the offer and plan dimensions and the dataset's
+/// freshness. Nothing is committed unless the source ends with [`Piece::End`].
+///
+/// SQLite batches are written by a connection of their own on a blocking thread
+/// (`sqlite.rs`: prepared single-row inserts, no per-value allocation); PostgreSQL
+/// batches stream into the table with `COPY` (`postgres.rs`).
+pub async fn store_stream<M: Fact>(
+    db: &DatabaseConnection,
+    meta: &BatchMeta,
+    source: mpsc::Receiver<Piece<M>>,
+) -> Result<StoreOutcome, StoreError> {
+    let dataset = dataset_of::<M>()?;
+    if !meta.content_sha256.is_empty()
+        && stored_digest(db, meta.publisher_id, dataset, &meta.batch_key)
+            .await?
+            .is_some()
+    {
+        // A key used before writes nothing (a race past this check ends the same way,
+        // when the batch's claim finds the key taken).
+        return replay(db, meta, dataset).await;
+    }
+    let written = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let path = db
+                .get_sqlite_connection_pool()
+                .connect_options()
+                .get_filename()
+                .to_owned();
+            let meta = meta.clone();
+            tokio::task::spawn_blocking(move || sqlite::store(&path, &meta, dataset, source))
+                .await
+                .map_err(|e| DbErr::Custom(format!("the batch writer stopped: {e}")))??
+        }
+        DbBackend::Postgres => {
+            postgres::store(db.get_postgres_connection_pool(), meta, dataset, source).await?
+        }
+        other => {
+            return Err(StoreError::Db(DbErr::Custom(format!(
+                "no store path for {other:?}"
+            ))));
+        }
+    };
+    match written {
+        Written::Stored(outcome) => Ok(outcome),
+        Written::KeyTaken(content_sha256) => {
+            let meta = BatchMeta {
+                content_sha256,
+                ..meta.clone()
+            };
+            replay(db, &meta, dataset).await
+        }
+    }
+}
+
+fn dataset_of<M: Fact>() -> Result<Dataset, StoreError> {
+    let table = facts::table::<M>();
+    Dataset::from_name(&table)
+        .ok_or_else(|| StoreError::Db(DbErr::Custom(format!("no dataset for table {table}"))))
+}
+
+/// Counts kept while a batch is written.
+#[derive(Debug, Default)]
+struct Progress {
+    rows: u64,
+    replaced: u64,
+    latest: Option<NaiveDate>,
+    offset: usize,
+}
+
+impl Progress {
+    /// Checks a chunk's publisher and removes its repeated keys (a later row restates an
+    /// earlier one), counting it.
+    fn take<M: Fact>(&mut self, publisher_id: i64, chunk: Vec<M>) -> Result<Vec<M>, StoreError> {
+        if let Some((row, found)) = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, r.publisher_id()))
+            .find(|(_, p)| *p != publisher_id)
+        {
+            return Err(StoreError::WrongPublisher {
+                row: self.offset + row,
+                expected: publisher_id,
+                found,
+            });
+        }
+        self.offset += chunk.len();
+        let (chunk, _) = facts::last_of_each_key(chunk);
+        Ok(chunk)
     }
 
-    let batch_id = Uuid::now_v7();
-    let claimed = ingest_batches::Entity::insert(ingest_batches::ActiveModel {
+    /// Adds a chunk's rows to the rollups and the latest date, before they are written
+    /// (a failure rolls everything back anyway).
+    fn add<M: Fact>(&mut self, chunk: &[M], rollups: &mut Rollups) {
+        for row in chunk {
+            row.contribute(1, rollups);
+            self.latest = self.latest.max(Some(row.date()));
+        }
+    }
+
+    /// Counts a written chunk of `rows` rows that replaced `replaced` stored rows, of
+    /// which `earlier` were written earlier in the same batch (so not "replaced").
+    fn written(&mut self, rows: usize, replaced: u64, earlier: u64) {
+        self.rows += rows as u64 - earlier;
+        self.replaced += replaced - earlier;
+    }
+}
+
+/// The statement that records a batch under its key, claiming the key: it inserts
+/// nothing when the key is taken. It runs once the rows are written, in the same
+/// transaction, so a concurrent batch with the same key waits for this one's outcome.
+fn claim_statement(
+    backend: DbBackend,
+    meta: &BatchMeta,
+    content_sha256: &str,
+    dataset: Dataset,
+    batch_id: Uuid,
+    progress: &Progress,
+    started: Instant,
+) -> Statement {
+    ingest_batches::Entity::insert(ingest_batches::ActiveModel {
         publisher_id: Set(meta.publisher_id),
         batch_id: Set(batch_id),
         dataset: Set(dataset.slug().to_owned()),
         batch_key: Set(meta.batch_key.clone()),
-        content_sha256: Set(meta.content_sha256.clone()),
+        content_sha256: Set(content_sha256.to_owned()),
         source: Set(meta.source.to_owned()),
-        row_count: Set(0),
-        replaced_count: Set(0),
+        row_count: Set(progress.rows as i64),
+        replaced_count: Set(progress.replaced as i64),
         created_at: Set(Utc::now()),
-        duration_ms: Set(0),
+        duration_ms: Set(started.elapsed().as_millis() as i64),
     })
     .on_conflict(
         OnConflict::columns([
@@ -177,71 +352,56 @@ pub async fn store_batch(
         .do_nothing()
         .to_owned(),
     )
-    .exec_without_returning(&txn)
-    .await?;
-    if claimed == 0 {
-        txn.rollback().await?;
-        return replay(db, meta, dataset).await;
-    }
-
-    let mut rollups = Rollups::default();
-    let (rows, replaced, latest) = match batch {
-        FactBatch::Orders(rows) => {
-            facts::write(&txn, meta.publisher_id, rows, &mut rollups).await?
-        }
-        FactBatch::Usage(rows) => facts::write(&txn, meta.publisher_id, rows, &mut rollups).await?,
-        FactBatch::Customers(rows) => {
-            facts::write(&txn, meta.publisher_id, rows, &mut rollups).await?
-        }
-        FactBatch::Licenses(rows) => {
-            facts::write(&txn, meta.publisher_id, rows, &mut rollups).await?
-        }
-        FactBatch::Payouts(rows) => {
-            facts::write(&txn, meta.publisher_id, rows, &mut rollups).await?
-        }
-    };
-    let phase = Instant::now();
-    rollups.apply(&txn, meta.publisher_id).await?;
-    tracing::debug!(batch_key = %meta.batch_key, rollup_ms = phase.elapsed().as_millis(), "rollups applied");
-    touch_freshness(&txn, meta.publisher_id, dataset, latest).await?;
-
-    ingest_batches::Entity::update_many()
-        .col_expr(ingest_batches::Column::RowCount, Expr::value(rows as i64))
-        .col_expr(
-            ingest_batches::Column::ReplacedCount,
-            Expr::value(replaced as i64),
-        )
-        .col_expr(
-            ingest_batches::Column::DurationMs,
-            Expr::value(started.elapsed().as_millis() as i64),
-        )
-        .filter(ingest_batches::Column::PublisherId.eq(meta.publisher_id))
-        .filter(ingest_batches::Column::BatchId.eq(batch_id))
-        .exec(&txn)
-        .await?;
-    if sqlite {
-        // A smaller limit only makes SQLite spill pages sooner; the commit writes them all.
-        txn.execute_unprepared(crate::db::READER_CACHE_PRAGMA)
-            .await?;
-    }
-    let phase = Instant::now();
-    txn.commit().await?;
-    tracing::debug!(
-        batch_key = %meta.batch_key,
-        commit_ms = phase.elapsed().as_millis(),
-        total_ms = started.elapsed().as_millis(),
-        "batch stored"
-    );
-
-    Ok(StoreOutcome {
-        batch_id,
-        rows,
-        replaced,
-        replayed: false,
-    })
+    .build(backend)
 }
 
-async fn replay(
+/// The statements that close a batch: its rollup deltas and the dataset's freshness.
+fn closing_statements(
+    backend: DbBackend,
+    meta: &BatchMeta,
+    dataset: Dataset,
+    progress: &Progress,
+    rollups: Rollups,
+) -> Result<Vec<Statement>, DbErr> {
+    let mut out = rollups.statements(backend, meta.publisher_id)?;
+    // The latest date only moves forward; a batch of older rows leaves it.
+    out.push(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO data_freshness (publisher_id, dataset, data_as_of, latest_date) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (publisher_id, dataset) DO UPDATE SET \
+         data_as_of = excluded.data_as_of, latest_date = CASE \
+         WHEN excluded.latest_date IS NULL THEN data_freshness.latest_date \
+         WHEN data_freshness.latest_date IS NULL OR excluded.latest_date > data_freshness.latest_date \
+         THEN excluded.latest_date ELSE data_freshness.latest_date END",
+        [
+            Value::from(meta.publisher_id),
+            Value::from(dataset.slug().to_owned()),
+            Value::from(Utc::now()),
+            Value::from(progress.latest),
+        ],
+    ));
+    Ok(out)
+}
+
+/// The content digest of the batch stored under `key`, if there is one.
+pub async fn stored_digest(
+    db: &DatabaseConnection,
+    publisher_id: i64,
+    dataset: Dataset,
+    key: &str,
+) -> Result<Option<String>, DbErr> {
+    Ok(ingest_batches::Entity::find()
+        .filter(ingest_batches::Column::PublisherId.eq(publisher_id))
+        .filter(ingest_batches::Column::Dataset.eq(dataset.slug()))
+        .filter(ingest_batches::Column::BatchKey.eq(key))
+        .one(db)
+        .await?
+        .map(|b| b.content_sha256))
+}
+
+/// The first outcome of the batch stored under `meta`'s key, when `meta`'s content is
+/// the same; a [`StoreError::KeyConflict`] when it is not.
+pub async fn replay(
     db: &DatabaseConnection,
     meta: &BatchMeta,
     dataset: Dataset,
@@ -262,36 +422,4 @@ async fn replay(
         replaced: first.replaced_count as u64,
         replayed: true,
     })
-}
-
-async fn touch_freshness<C: ConnectionTrait>(
-    txn: &C,
-    publisher_id: i64,
-    dataset: Dataset,
-    latest: Option<NaiveDate>,
-) -> Result<(), DbErr> {
-    let current = data_freshness::Entity::find_by_id((publisher_id, dataset.slug().to_owned()))
-        .one(txn)
-        .await?;
-    let latest_date = current.and_then(|c| c.latest_date).max(latest);
-    data_freshness::Entity::insert(data_freshness::ActiveModel {
-        publisher_id: Set(publisher_id),
-        dataset: Set(dataset.slug().to_owned()),
-        data_as_of: Set(Utc::now()),
-        latest_date: Set(latest_date),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            data_freshness::Column::PublisherId,
-            data_freshness::Column::Dataset,
-        ])
-        .update_columns([
-            data_freshness::Column::DataAsOf,
-            data_freshness::Column::LatestDate,
-        ])
-        .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
-    Ok(())
 }

@@ -1,28 +1,21 @@
-//! Rollup deltas: accumulated in memory while facts are written, then added to the
-//! rollup tables with one upsert per table chunk.
+//! Rollup deltas: accumulated in memory while facts are written (their size follows the
+//! number of slices a batch touches, not its rows), then added to the rollup tables with
+//! one upsert per table chunk.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Statement, Value};
+use sea_orm::{DbBackend, DbErr, Statement, Value};
 use shared::dictionary::MarketplaceLicenseType;
 
+use super::facts::push_date;
 use crate::db::entities::{orders, payouts, usage};
 
 const MAX_PARAMS: usize = 30_000;
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct SliceKey {
-    month: NaiveDate,
-    offer_id: String,
-    sku: String,
-    offer_type: String,
-    azure_license_type: String,
-    marketplace_license_type: String,
-    customer_country: String,
-    is_preview_sku: bool,
-}
+/// Separates the parts of a slice's key.
+const SEP: char = '\u{1f}';
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct OfferDim {
@@ -32,21 +25,63 @@ struct OfferDim {
 }
 
 /// The rollup deltas of one batch, and the offers and plans it names.
+///
+/// Slices are keyed by their parts joined into one text, built in a reused buffer, so a
+/// row that adds to an existing slice allocates nothing.
 #[derive(Debug, Default)]
 pub struct Rollups {
-    orders: HashMap<SliceKey, [i64; 2]>,
-    customer_orders: HashMap<(NaiveDate, String), [i64; 2]>,
-    usage: HashMap<(SliceKey, String), [i64; 4]>,
-    payouts: HashMap<(NaiveDate, String, String, String), [i64; 2]>,
+    orders: HashMap<String, [i64; 2]>,
+    customer_orders: HashMap<String, [i64; 2]>,
+    usage: HashMap<String, [i64; 4]>,
+    payouts: HashMap<String, [i64; 2]>,
     offers: HashMap<String, OfferDim>,
-    plans: HashMap<(String, String), (String, bool)>,
+    plans: HashMap<String, (String, bool)>,
     removed_any: bool,
+    key: String,
 }
 
-fn add<const N: usize>(target: &mut [i64; N], sign: i64, values: [i64; N]) {
+fn add<const N: usize>(
+    map: &mut HashMap<String, [i64; N]>,
+    key: &str,
+    sign: i64,
+    values: [i64; N],
+) {
+    let target = match map.get_mut(key) {
+        Some(t) => t,
+        None => map.entry(key.to_owned()).or_insert([0; N]),
+    };
     for (t, v) in target.iter_mut().zip(values) {
         *t += sign * v;
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn slice_key(
+    key: &mut String,
+    month: NaiveDate,
+    offer_id: &str,
+    sku: &str,
+    offer_type: &str,
+    azure_license_type: &str,
+    marketplace_license_type: &str,
+    customer_country: &str,
+    is_preview_sku: bool,
+) {
+    key.clear();
+    push_date(key, month);
+    for part in [
+        offer_id,
+        sku,
+        offer_type,
+        azure_license_type,
+        marketplace_license_type,
+        customer_country,
+    ] {
+        key.push(SEP);
+        key.push_str(part);
+    }
+    key.push(SEP);
+    key.push(if is_preview_sku { '1' } else { '0' });
 }
 
 impl Rollups {
@@ -60,42 +95,55 @@ impl Rollups {
         preview: bool,
     ) {
         let paid = MarketplaceLicenseType::from_name(mlt).is_some_and(|t| t.is_paid());
-        self.offers
-            .entry(offer_id.to_owned())
-            .and_modify(|o| o.is_paid |= paid)
-            .or_insert_with(|| OfferDim {
-                offer_name: name.to_owned(),
-                offer_type: offer_type.to_owned(),
-                is_paid: paid,
-            });
-        self.plans.insert(
-            (offer_id.to_owned(), sku.to_owned()),
-            (mlt.to_owned(), preview),
-        );
+        match self.offers.get_mut(offer_id) {
+            Some(o) => o.is_paid |= paid,
+            None => {
+                self.offers.insert(
+                    offer_id.to_owned(),
+                    OfferDim {
+                        offer_name: name.to_owned(),
+                        offer_type: offer_type.to_owned(),
+                        is_paid: paid,
+                    },
+                );
+            }
+        }
+        self.key.clear();
+        self.key.push_str(offer_id);
+        self.key.push(SEP);
+        self.key.push_str(sku);
+        match self.plans.get_mut(self.key.as_str()) {
+            Some(plan) if plan.0 == mlt && plan.1 == preview => {}
+            Some(plan) => *plan = (mlt.to_owned(), preview),
+            None => {
+                self.plans
+                    .insert(self.key.clone(), (mlt.to_owned(), preview));
+            }
+        }
     }
 
     /// Adds or removes one order, counted in its purchase month.
     pub fn add_order(&mut self, o: &orders::Model, purchase_month: NaiveDate, sign: i64) {
         self.removed_any |= sign < 0;
-        let key = SliceKey {
-            month: purchase_month,
-            offer_id: o.offer_id.clone(),
-            sku: o.sku.clone(),
-            offer_type: o.offer_type.clone(),
-            azure_license_type: o.azure_license_type.clone(),
-            marketplace_license_type: o.marketplace_license_type.clone(),
-            customer_country: o.customer_country.clone(),
-            is_preview_sku: o.is_preview_sku,
-        };
-        add(
-            self.orders.entry(key).or_default(),
-            sign,
-            [1, o.order_quantity],
+        slice_key(
+            &mut self.key,
+            purchase_month,
+            &o.offer_id,
+            &o.sku,
+            &o.offer_type,
+            &o.azure_license_type,
+            &o.marketplace_license_type,
+            &o.customer_country,
+            o.is_preview_sku,
         );
+        add(&mut self.orders, &self.key, sign, [1, o.order_quantity]);
+        self.key.clear();
+        push_date(&mut self.key, purchase_month);
+        self.key.push(SEP);
+        self.key.push_str(&o.customer_id);
         add(
-            self.customer_orders
-                .entry((purchase_month, o.customer_id.clone()))
-                .or_default(),
+            &mut self.customer_orders,
+            &self.key,
             sign,
             [1, o.order_quantity],
         );
@@ -114,18 +162,22 @@ impl Rollups {
     /// Adds or removes one usage row, counted in its month.
     pub fn add_usage(&mut self, u: &usage::Model, sign: i64) {
         self.removed_any |= sign < 0;
-        let key = SliceKey {
-            month: u.month_start_date,
-            offer_id: u.offer_id.clone(),
-            sku: u.sku.clone(),
-            offer_type: u.offer_type.clone(),
-            azure_license_type: u.azure_license_type.clone(),
-            marketplace_license_type: u.marketplace_license_type.clone(),
-            customer_country: u.customer_country.clone(),
-            is_preview_sku: u.is_preview_sku,
-        };
+        slice_key(
+            &mut self.key,
+            u.month_start_date,
+            &u.offer_id,
+            &u.sku,
+            &u.offer_type,
+            &u.azure_license_type,
+            &u.marketplace_license_type,
+            &u.customer_country,
+            u.is_preview_sku,
+        );
+        self.key.push(SEP);
+        self.key.push_str(&u.usage_type);
         add(
-            self.usage.entry((key, u.usage_type.clone())).or_default(),
+            &mut self.usage,
+            &self.key,
             sign,
             [1, u.normalized_usage, u.raw_usage, u.metered_usage],
         );
@@ -144,34 +196,42 @@ impl Rollups {
     /// Adds or removes one payout line item, counted in its month.
     pub fn add_payout(&mut self, p: &payouts::Model, sign: i64) {
         self.removed_any |= sign < 0;
-        let key = (
-            p.month_start_date,
-            p.offer_type.clone(),
-            p.channel.clone(),
-            p.payout_status.clone(),
+        self.key.clear();
+        let _ = write!(
+            self.key,
+            "{}{SEP}{}{SEP}{}{SEP}{}",
+            p.month_start_date, p.offer_type, p.channel, p.payout_status
         );
         add(
-            self.payouts.entry(key).or_default(),
+            &mut self.payouts,
+            &self.key,
             sign,
             [1, p.earning_amount_usd],
         );
     }
 
-    /// Adds the deltas to the rollup tables and records the offers and plans.
-    pub async fn apply(self, txn: &DatabaseTransaction, publisher_id: i64) -> Result<(), DbErr> {
-        let p = || Value::from(publisher_id);
-        let slice_values = |k: &SliceKey| -> Vec<Value> {
-            vec![
-                p(),
-                k.month.into(),
-                k.offer_id.clone().into(),
-                k.sku.clone().into(),
-                k.offer_type.clone().into(),
-                k.azure_license_type.clone().into(),
-                k.marketplace_license_type.clone().into(),
-                k.customer_country.clone().into(),
-                k.is_preview_sku.into(),
-            ]
+    /// The statements that add the deltas to the rollup tables and record the offers and
+    /// plans, for `backend`.
+    pub fn statements(
+        self,
+        backend: DbBackend,
+        publisher_id: i64,
+    ) -> Result<Vec<Statement>, DbErr> {
+        let mut out = Vec::new();
+        // A slice key's parts as values: the month first, the preview flag last of the
+        // eight slicer parts; anything after that is text.
+        let slice_values = |key: &str| -> Result<Vec<Value>, DbErr> {
+            let mut values = vec![Value::from(publisher_id)];
+            for (i, part) in key.split(SEP).enumerate() {
+                values.push(match i {
+                    0 => NaiveDate::parse_from_str(part, "%Y-%m-%d")
+                        .map_err(|e| DbErr::Custom(format!("rollup month '{part}': {e}")))?
+                        .into(),
+                    7 => (part == "1").into(),
+                    _ => part.to_owned().into(),
+                });
+            }
+            Ok(values)
         };
         const SLICE: [&str; 9] = [
             "publisher_id",
@@ -185,60 +245,47 @@ impl Rollups {
             "is_preview_sku",
         ];
 
-        let rows = self
-            .orders
-            .iter()
-            .filter(|(_, v)| **v != [0, 0])
-            .map(|(k, v)| {
-                let mut row = slice_values(k);
-                row.extend(v.iter().map(|x| Value::from(*x)));
-                row
-            });
+        let mut rows = Vec::new();
+        for (k, v) in self.orders.iter().filter(|(_, v)| **v != [0, 0]) {
+            let mut row = slice_values(k)?;
+            row.extend(v.iter().map(|x| Value::from(*x)));
+            rows.push(row);
+        }
         upsert_sum(
-            txn,
+            &mut out,
+            backend,
             "rollup_orders",
             &SLICE,
             &[],
             &["new_orders", "order_quantity"],
             rows,
-        )
-        .await?;
+        )?;
 
-        let rows = self
-            .customer_orders
-            .iter()
-            .filter(|(_, v)| **v != [0, 0])
-            .map(|((month, customer), v)| {
-                vec![
-                    p(),
-                    (*month).into(),
-                    customer.clone().into(),
-                    v[0].into(),
-                    v[1].into(),
-                ]
-            });
+        let mut rows = Vec::new();
+        for (k, v) in self.customer_orders.iter().filter(|(_, v)| **v != [0, 0]) {
+            let mut row = slice_values(k)?;
+            row.extend(v.iter().map(|x| Value::from(*x)));
+            rows.push(row);
+        }
         upsert_sum(
-            txn,
+            &mut out,
+            backend,
             "rollup_customer_orders",
             &["publisher_id", "month", "customer_id"],
             &[],
             &["new_orders", "order_quantity"],
             rows,
-        )
-        .await?;
+        )?;
 
-        let rows = self
-            .usage
-            .iter()
-            .filter(|(_, v)| **v != [0; 4])
-            .map(|((k, usage_type), v)| {
-                let mut row = slice_values(k);
-                row.push(usage_type.clone().into());
-                row.extend(v.iter().map(|x| Value::from(*x)));
-                row
-            });
+        let mut rows = Vec::new();
+        for (k, v) in self.usage.iter().filter(|(_, v)| **v != [0; 4]) {
+            let mut row = slice_values(k)?;
+            row.extend(v.iter().map(|x| Value::from(*x)));
+            rows.push(row);
+        }
         upsert_sum(
-            txn,
+            &mut out,
+            backend,
             "rollup_usage",
             &SLICE,
             &["usage_type"],
@@ -249,24 +296,17 @@ impl Rollups {
                 "metered_usage",
             ],
             rows,
-        )
-        .await?;
+        )?;
 
-        let rows = self.payouts.iter().filter(|(_, v)| **v != [0, 0]).map(
-            |((month, offer_type, channel, status), v)| {
-                vec![
-                    p(),
-                    (*month).into(),
-                    offer_type.clone().into(),
-                    channel.clone().into(),
-                    status.clone().into(),
-                    v[0].into(),
-                    v[1].into(),
-                ]
-            },
-        );
+        let mut rows = Vec::new();
+        for (k, v) in self.payouts.iter().filter(|(_, v)| **v != [0, 0]) {
+            let mut row = slice_values(k)?;
+            row.extend(v.iter().map(|x| Value::from(*x)));
+            rows.push(row);
+        }
         upsert_sum(
-            txn,
+            &mut out,
+            backend,
             "rollup_payouts",
             &[
                 "publisher_id",
@@ -278,8 +318,7 @@ impl Rollups {
             &[],
             &["line_items", "earning_amount_usd"],
             rows,
-        )
-        .await?;
+        )?;
 
         if self.removed_any {
             // Slices whose every row was replaced away hold nothing any more.
@@ -289,21 +328,22 @@ impl Rollups {
                 ("rollup_usage", "row_count"),
                 ("rollup_payouts", "line_items"),
             ] {
-                txn.execute_raw(Statement::from_sql_and_values(
-                    txn.get_database_backend(),
+                out.push(Statement::from_sql_and_values(
+                    backend,
                     format!("DELETE FROM \"{table}\" WHERE publisher_id = $1 AND \"{count}\" = 0"),
-                    [p()],
-                ))
-                .await?;
+                    [Value::from(publisher_id)],
+                ));
             }
         }
 
-        self.write_dimensions(txn, publisher_id).await
+        self.dimensions(&mut out, backend, publisher_id)?;
+        Ok(out)
     }
 
-    async fn write_dimensions(
+    fn dimensions(
         &self,
-        txn: &DatabaseTransaction,
+        out: &mut Vec<Statement>,
+        backend: DbBackend,
         publisher_id: i64,
     ) -> Result<(), DbErr> {
         let offers: Vec<_> = self.offers.iter().collect();
@@ -339,7 +379,7 @@ impl Rollups {
                     )
                     .to_owned(),
             );
-            txn.execute(&insert).await?;
+            out.push(backend.build(&insert));
         }
         let plans: Vec<_> = self.plans.iter().collect();
         for chunk in plans.chunks(MAX_PARAMS / 5) {
@@ -354,12 +394,13 @@ impl Rollups {
                 ]
                 .map(Alias::new),
             );
-            for ((offer_id, sku), (mlt, preview)) in chunk {
+            for (key, (mlt, preview)) in chunk {
+                let (offer_id, sku) = key.split_once(SEP).unwrap_or((key.as_str(), ""));
                 insert
                     .values([
                         publisher_id.into(),
-                        offer_id.clone().into(),
-                        sku.clone().into(),
+                        offer_id.to_owned().into(),
+                        sku.to_owned().into(),
                         mlt.clone().into(),
                         (*preview).into(),
                     ])
@@ -370,21 +411,22 @@ impl Rollups {
                     .update_columns(["marketplace_license_type", "is_preview_sku"].map(Alias::new))
                     .to_owned(),
             );
-            txn.execute(&insert).await?;
+            out.push(backend.build(&insert));
         }
         Ok(())
     }
 }
 
-/// Inserts `rows` (key columns then measures) into `table`, adding the measures to an
-/// existing row with the same key.
-async fn upsert_sum(
-    txn: &DatabaseTransaction,
+/// Adds to `out` the upserts of `rows` (key columns then measures) into `table`, adding
+/// the measures to an existing row with the same key.
+fn upsert_sum(
+    out: &mut Vec<Statement>,
+    backend: DbBackend,
     table: &str,
     key: &[&str],
     extra_key: &[&str],
     measures: &[&str],
-    rows: impl Iterator<Item = Vec<Value>>,
+    rows: Vec<Vec<Value>>,
 ) -> Result<(), DbErr> {
     let columns: Vec<&str> = key
         .iter()
@@ -392,7 +434,6 @@ async fn upsert_sum(
         .chain(measures)
         .copied()
         .collect();
-    let rows: Vec<Vec<Value>> = rows.collect();
     for chunk in rows.chunks(MAX_PARAMS / columns.len()) {
         let mut insert = Query::insert();
         insert
@@ -412,7 +453,7 @@ async fn upsert_sum(
             );
         }
         insert.on_conflict(on_conflict.to_owned());
-        txn.execute(&insert).await?;
+        out.push(backend.build(&insert));
     }
     Ok(())
 }

@@ -672,6 +672,25 @@ async fn excel_workbooks_are_read_and_refused_safely(backend: Backend) {
         2,
         "refused workbooks wrote nothing"
     );
+
+    // Through the operator's HTTP door, by the workbook's media type and a named sheet.
+    let book = workbook("Payouts", &payout_rows(&["pr-7", "pr-8", "pr-9"]), None);
+    let res = app
+        .client
+        .post(app.url("/api/v1/ingest/payouts?publisher=alpha&key=x6&sheet=Payouts"))
+        .bearer_auth(crate::helpers::OPERATOR_TOKEN)
+        .header("content-type", api::ingest::XLSX_MEDIA_TYPE)
+        .body(book)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        201,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM payouts").await, 5);
 }
 on_both_databases!(excel_workbooks_are_read_and_refused_safely);
 

@@ -33,6 +33,8 @@ struct Bravo {
     subscription_id: String,
     order_id: String,
     offer_id: String,
+    request_number: String,
+    attachment_id: String,
     markers: Vec<String>,
 }
 
@@ -41,7 +43,11 @@ impl Bravo {
     /// identifies.
     fn id_for(&self, name: &str) -> Option<String> {
         let name = name.to_lowercase();
-        let id = if name == "id" || name.contains("user") {
+        let id = if name.contains("request") {
+            &self.request_number
+        } else if name.contains("attachment") {
+            &self.attachment_id
+        } else if name == "id" || name.contains("user") {
             &self.user_id
         } else if name.contains("client") {
             &self.client_id
@@ -99,9 +105,46 @@ async fn publisher_b(app: &TestApp) -> Bravo {
         &json!({"email": "invited@bravozulu.test", "firstName": "Invitee", "lastName": "Zulu"}),
     )
     .await;
+    // A support request of B's, with an attachment.
+    let boundary = "zulu-boundary";
+    let request = json!({
+        "problemType": "reportsAndInsights",
+        "category": "other",
+        "contact": {"name": "Zuleika Bravissimo", "email": "zuleika@bravozulu.test", "phone": "",
+                    "timeZone": "Europe/Berlin", "region": "DE", "language": "de-DE"},
+        "title": "Zulu support question",
+        "description": "Bravissimo details"
+    });
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n{request}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"zulu.txt\"\r\n\r\n\
+         Zulu attachment\r\n--{boundary}--\r\n"
+    );
+    let filed: Value = app
+        .client
+        .post(app.url("/api/v1/support-requests"))
+        .bearer_auth(&admin)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request_number = filed["number"].as_str().unwrap().to_owned();
+    let attachment_id = filed["messages"][0]["attachments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let user_id = app.user_id(&b.user_email).await;
     let admin_id = app.user_id(&b.admin_email).await;
     Bravo {
+        request_number,
+        attachment_id,
         markers: vec![
             "bravozulu".to_owned(),
             "Zuleika".to_owned(),

@@ -14,3 +14,4 @@ mod openapi;
 mod reports;
 mod store;
 mod summary;
+mod support;

@@ -72,6 +72,87 @@ async fn a_restated_row_replaces_the_old_one_and_the_rollups_follow(backend: Bac
 }
 on_both_databases!(a_restated_row_replaces_the_old_one_and_the_rollups_follow);
 
+async fn keys_repeated_across_chunks_count_once_and_restate_across_chunks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app.tenant("alpha", &[Permission::Summary]).await;
+    let p = t.publisher_id;
+    // Larger than a chunk: the last row repeats the first row's key, in another chunk.
+    let n = api::store::CHUNK_ROWS + 10;
+    let mut rows: Vec<_> = (0..n)
+        .map(|i| {
+            order(
+                p,
+                &format!("o{i}"),
+                "2026-01-10",
+                PayAsYouGo,
+                OfferType::SaaS,
+                "US",
+            )
+        })
+        .collect();
+    rows.push(order(
+        p,
+        "o0",
+        "2026-02-10",
+        PayAsYouGo,
+        OfferType::SaaS,
+        "US",
+    ));
+    let first = app.store(p, "big", FactBatch::Orders(rows)).await;
+    assert_eq!((first.rows, first.replaced), (n as u64, 0));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, n as i64);
+    assert_eq!(
+        app.scalar("SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders")
+            .await,
+        n as i64
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders WHERE month >= '2026-02-01'"
+        )
+        .await,
+        1,
+        "the later row of a repeated key is the one kept"
+    );
+
+    // A second batch restates rows of every chunk of the first.
+    let restated: Vec<_> = (0..n)
+        .step_by(100)
+        .map(|i| {
+            order(
+                p,
+                &format!("o{i}"),
+                "2026-03-10",
+                PayAsYouGo,
+                OfferType::SaaS,
+                "US",
+            )
+        })
+        .collect();
+    let count = restated.len() as u64;
+    let second = app.store(p, "again", FactBatch::Orders(restated)).await;
+    assert_eq!((second.rows, second.replaced), (count, count));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, n as i64);
+    assert_eq!(
+        app.scalar(
+            "SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders WHERE month >= '2026-03-01'"
+        )
+        .await,
+        count as i64
+    );
+    assert_eq!(
+        app.scalar("SELECT CAST(SUM(new_orders) AS BIGINT) FROM rollup_orders")
+            .await,
+        n as i64
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM rollup_orders WHERE new_orders <= 0")
+            .await,
+        0
+    );
+}
+on_both_databases!(keys_repeated_across_chunks_count_once_and_restate_across_chunks);
+
 async fn a_batch_key_is_idempotent_and_conflicts_on_other_content(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;

@@ -3,5 +3,6 @@
 pub mod chart;
 pub mod data_grid;
 pub mod feedback;
+pub mod glossary;
 pub mod layout;
 pub mod slicer;

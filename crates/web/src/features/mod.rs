@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod customer;
+pub mod help;
 pub mod licenses;
 pub mod orders_usage;
 pub mod placeholders;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_accounts;
 mod m0003_report_indexes;
+mod m0004_support;
 pub(crate) mod m0005_report_sort_indexes;
 
 /// Every migration, oldest first.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_accounts::Migration),
             Box::new(m0003_report_indexes::Migration),
+            Box::new(m0004_support::Migration),
             Box::new(m0005_report_sort_indexes::Migration),
         ]
     }

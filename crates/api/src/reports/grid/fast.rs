@@ -61,7 +61,7 @@ impl SqliteReader {
         )?;
         conn.busy_timeout(Duration::from_secs(30))?;
         // The same small page cache as the pool's readers: a download's pages pass once.
-        conn.execute_batch(crate::db::READER_CACHE_PRAGMA)?;
+        conn.execute_batch("PRAGMA cache_size = -8192")?;
         Ok(conn)
     }
 

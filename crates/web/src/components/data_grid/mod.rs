@@ -20,6 +20,7 @@ use shared::reports::grid::{Cell, GridPage, GridRow, PAGE_SIZES};
 use crate::api::{DownloadFormat, GridQuery};
 use crate::auth::use_auth;
 use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::glossary::TermLink;
 use crate::format;
 use crate::url::href;
 use filter::ColumnFilterMenu;
@@ -92,7 +93,10 @@ pub fn DataGrid(
                 if column.pii && !personal_data {
                     return view! {
                         <th scope="col" data-column=column.name data-json=json>
-                            <div class="th-inner"><span class="th-plain">{column.label}</span></div>
+                            <div class="th-inner">
+                                <span class="th-plain">{column.label}</span>
+                                <TermLink name=column.name label=column.label/>
+                            </div>
                         </th>
                     }
                     .into_any();
@@ -109,6 +113,7 @@ pub fn DataGrid(
                                 <span>{column.label}</span>
                                 <span class="sort-arrow" aria-hidden="true">{arrow}</span>
                             </button>
+                            <TermLink name=column.name label=column.label/>
                             <ColumnFilterMenu column=column query=query on_change=on_change/>
                         </div>
                     </th>

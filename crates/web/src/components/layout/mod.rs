@@ -7,6 +7,10 @@ use shared::auth::Permission;
 
 use crate::auth::use_auth;
 
+mod smiley;
+
+use smiley::FeedbackButton;
+
 /// The app's name, in the top bar and the window title.
 pub const APP_NAME: &str = "Seller Insights Portal";
 
@@ -42,6 +46,7 @@ fn TopBar() -> impl IntoView {
                 <span>{APP_NAME}</span>
             </a>
             <div class="account">
+                <FeedbackButton/>
                 <span class="publisher">{move || user().map(|u| u.publisher.name)}</span>
                 <span class="user-name" data-testid="user-name">
                     {move || user().map(|u| u.display_name())}
@@ -88,8 +93,8 @@ fn Footer() -> impl IntoView {
         <footer class="footer">
             <span>{APP_NAME}</span>
             <nav class="footer-links" aria-label="Site">
-                <a href="/help">"Contact Us"</a>
-                <a href="/help">"Privacy Policy"</a>
+                <A href="/help/support" attr:data-testid="contact-us">"Contact Us"</A>
+                <a href="/privacy" data-testid="privacy-link">"Privacy Policy"</a>
             </nav>
         </footer>
     }

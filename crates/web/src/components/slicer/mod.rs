@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::glossary::TermLink;
+
 /// One choosable value: what the API takes and what the reader sees.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choice {
@@ -68,7 +70,10 @@ pub fn MultiSelect(
     };
     let test_id = format!("slicer-{name}");
     let name_for_items = name.clone();
+    let term = name.clone();
+    let term_label = label.clone();
     view! {
+        <div class="slicer">
         <details
             class="multi-select"
             data-testid=test_id
@@ -126,6 +131,8 @@ pub fn MultiSelect(
                 />
             </fieldset>
         </details>
+        <TermLink name=term label=term_label/>
+        </div>
     }
 }
 

@@ -17,6 +17,7 @@ use shared::reports::slicers::SlicerOption;
 use crate::api::LicenseWidget;
 use crate::auth::use_auth;
 use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::glossary::TermLink;
 use crate::components::layout::set_page_title;
 use crate::features::licenses::files;
 use crate::features::licenses::widgets::{
@@ -317,7 +318,10 @@ fn FilterChoice(
             }
         })
         .collect_view();
+    let term = name.clone();
+    let term_label = label.clone();
     view! {
+        <div class="slicer">
         <details class="filter" data-testid=format!("filter-{name}")>
             <summary>
                 {summary_label}
@@ -335,6 +339,8 @@ fn FilterChoice(
                 }}
             </fieldset>
         </details>
+        <TermLink name=term label=term_label/>
+        </div>
     }
 }
 
