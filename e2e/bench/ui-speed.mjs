@@ -26,7 +26,8 @@ async function bundleSize() {
   const dist = path.join(repoRoot, 'crates', 'web', 'dist');
   let raw = 0;
   let gzip = 0;
-  for (const name of await readdir(dist)) {
+  // Every wasm and JavaScript file the page loads, the snippets folder included.
+  for (const name of await readdir(dist, { recursive: true })) {
     if (!/\.(wasm|js)$/.test(name)) continue;
     const bytes = await readFile(path.join(dist, name));
     raw += bytes.length;
@@ -112,7 +113,7 @@ try {
   const summary = await summaryLoads(browser, portal.baseUrl, session);
   const slicer = await slicerChanges(browser, portal.baseUrl, session);
   const rows = [
-    ['wasm + JS, gzip', `${(size.gzip / 1024).toFixed(1)} KB (raw ${(size.raw / 1024).toFixed(1)} KB)`, `≤ ${LIMITS.bundleKb} KB`, size.gzip / 1024 <= LIMITS.bundleKb],
+    ['wasm + JS, gzip', `${(size.gzip / 1024).toFixed(1)} KB = ${size.gzip} bytes (raw ${(size.raw / 1024).toFixed(1)} KB; 1 KB = 1024 bytes here)`, `≤ ${LIMITS.bundleKb} KB`, size.gzip / 1024 <= LIMITS.bundleKb],
     ['Summary charts drawn, median of 10', `${median(summary).toFixed(0)} ms (${summary.map((t) => t.toFixed(0)).join(', ')})`, `≤ ${LIMITS.summaryMs} ms`, median(summary) <= LIMITS.summaryMs],
     ['slicer change to charts redrawn, median of 10', `${median(slicer).toFixed(0)} ms (${slicer.map((t) => t.toFixed(0)).join(', ')})`, `≤ ${LIMITS.slicerMs} ms`, median(slicer) <= LIMITS.slicerMs],
   ];

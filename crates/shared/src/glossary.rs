@@ -207,24 +207,26 @@ pub fn glossary() -> Vec<GlossaryTerm> {
             values: Vec::new(),
         });
     }
-    terms.sort_by_key(|t| t.label.to_lowercase());
+    terms.sort_by_key(|t| t.label.to_ascii_lowercase());
     terms
 }
 
 /// Whether `term` matches a search text (label, name, definition or a value's name,
-/// without regard to case). An empty search matches everything.
+/// without regard to case). An empty search matches everything. The glossary is in
+/// English, so case is folded for ASCII letters only: Unicode's case tables would be
+/// kilobytes of the browser app's bundle for no term.
 pub fn matches(term: &GlossaryTerm, search: &str) -> bool {
-    let needle = search.trim().to_lowercase();
+    let needle = search.trim().to_ascii_lowercase();
     if needle.is_empty() {
         return true;
     }
-    term.label.to_lowercase().contains(&needle)
-        || term.name.to_lowercase().contains(&needle)
-        || term.description.to_lowercase().contains(&needle)
+    term.label.to_ascii_lowercase().contains(&needle)
+        || term.name.to_ascii_lowercase().contains(&needle)
+        || term.description.to_ascii_lowercase().contains(&needle)
         || term
             .values
             .iter()
-            .any(|v| v.name.to_lowercase().contains(&needle))
+            .any(|v| v.name.to_ascii_lowercase().contains(&needle))
 }
 
 #[cfg(test)]

@@ -59,9 +59,9 @@ impl SupportStatus {
     pub fn from_name(text: &str) -> Option<Self> {
         let squash = |s: &str| {
             s.chars()
-                .filter(|c| c.is_alphanumeric())
+                .filter(char::is_ascii_alphanumeric)
                 .collect::<String>()
-                .to_lowercase()
+                .to_ascii_lowercase()
         };
         let wanted = squash(text);
         Self::ALL

@@ -395,7 +395,7 @@ fn TopFivePanel(
         view! {
             <BarChart
                 test_id="top-five"
-                title=format!("Top 5 {} by new orders, {period}", choice.label().to_lowercase())
+                title=format!("Top 5 {} by new orders, {period}", choice.label().to_ascii_lowercase())
                 unit="new orders"
                 bars=bars
                 orientation=Orientation::Rows
