@@ -42,6 +42,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 .pragma("temp_store", "memory")
                 .pragma("cache_size", READER_CACHE_KIB)
+                // A large batch grows the write-ahead log to its size; once the log is
+                // checkpointed and starts over, it is cut back to 64 MiB rather than
+                // keeping the largest batch's size on disk for good.
+                .pragma("journal_size_limit", "67108864")
         });
     } else {
         options.max_connections(16);

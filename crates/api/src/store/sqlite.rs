@@ -148,7 +148,7 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
          PRAGMA temp_store = memory; PRAGMA cache_size = -65536; \
-         PRAGMA wal_autocheckpoint = 0;",
+         PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;",
     )
     .map_err(db_err)?;
     Ok(conn)
