@@ -117,6 +117,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Posts a reply with one file to `path` (a request's path) that must be refused
+    /// with `status`, and checks that it stored nothing: no row and no file.
+    async fn refused_reply(&self, path: &str, token: &str, body: &str, status: u16) {
+        let before = self.support_footprint().await;
+        let res = self
+            .send_form(
+                Method::POST,
+                &format!("{path}/messages"),
+                token,
+                &[Part::Text("body", body.into()), Part::File("more.png", PNG)],
+            )
+            .await;
+        assert_eq!(problem(res).await.status, status);
+        assert_eq!(self.support_footprint().await, before, "{body}");
+    }
+
     async fn file_request(
         &self,
         token: &str,
@@ -352,20 +368,8 @@ async fn filing_answering_and_following_a_request(backend: Backend) {
         .await;
     assert_eq!(problem(res).await.status, 403);
     // Closed: no more replies, and nothing is stored.
-    let before = app.support_footprint().await;
-    let res = app
-        .send_form(
-            Method::POST,
-            &format!("{path}/messages"),
-            &token,
-            &[
-                Part::Text("body", "One more thing".into()),
-                Part::File("more.png", PNG),
-            ],
-        )
+    app.refused_reply(&path, &token, "One more thing", 409)
         .await;
-    assert_eq!(problem(res).await.status, 409);
-    assert_eq!(app.support_footprint().await, before);
     // The operator downloads the requester's file too.
     let res = app
         .get(
@@ -569,20 +573,7 @@ async fn another_publishers_requests_are_not_found(backend: Backend) {
         )
         .await;
     assert_eq!(problem(res).await.status, 404);
-    let before = app.support_footprint().await;
-    let res = app
-        .send_form(
-            Method::POST,
-            &format!("{b_path}/messages"),
-            &a_token,
-            &[
-                Part::Text("body", "Let me in".into()),
-                Part::File("x.png", PNG),
-            ],
-        )
-        .await;
-    assert_eq!(problem(res).await.status, 404);
-    assert_eq!(app.support_footprint().await, before);
+    app.refused_reply(&b_path, &a_token, "Let me in", 404).await;
     let list = app
         .get("/api/v1/support-requests", &a_token)
         .await
