@@ -147,6 +147,30 @@ impl KeyArray {
 }
 
 /// Writes the batch, unless its key is taken.
+/// A batch of at least this many rows refreshes its table's planner statistics once it
+/// has committed.
+const ANALYZE_AFTER_ROWS: u64 = 50_000;
+
+/// `ANALYZE`s `table`. Until autovacuum gets to a freshly loaded table the planner has
+/// no statistics for it and picks poor plans: detail pages took 240-640 ms before and
+/// 1-7 ms after on the 1M benchmark database (docs/report-speed.md). The batch is
+/// committed already, so a failure here is only logged.
+async fn refresh_statistics(pool: &PgPool, table: &str) {
+    let started = Instant::now();
+    // The table name is an entity's, never input.
+    match sqlx::query(AssertSqlSafe(format!("ANALYZE \"{table}\"")))
+        .execute(pool)
+        .await
+    {
+        Ok(_) => tracing::debug!(
+            table,
+            analyze_ms = started.elapsed().as_millis(),
+            "statistics refreshed"
+        ),
+        Err(e) => tracing::warn!(table, error = %e, "could not refresh statistics"),
+    }
+}
+
 pub async fn store<M: Fact>(
     pool: &PgPool,
     meta: &BatchMeta,
@@ -329,6 +353,9 @@ pub async fn store<M: Fact>(
         total_ms = started.elapsed().as_millis(),
         "batch stored"
     );
+    if progress.rows >= ANALYZE_AFTER_ROWS {
+        refresh_statistics(pool, &table).await;
+    }
     Ok(Written::Stored(StoreOutcome {
         batch_id,
         rows: progress.rows,

@@ -377,3 +377,50 @@ async fn demo_data_is_deterministic_and_its_rollups_equal_the_raw_rows(backend: 
     assert_eq!(second.new_orders_by_channel, report.new_orders_by_channel);
 }
 on_both_databases!(demo_data_is_deterministic_and_its_rollups_equal_the_raw_rows);
+
+/// PostgreSQL's planner has no statistics for a freshly loaded table until autovacuum
+/// gets to it; a large batch refreshes them as it ends (`reltuples` is -1 until a table
+/// has been analysed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_postgres_batch_leaves_planner_statistics() {
+    let app = spawn_app(Backend::Postgres).await;
+    let t = app.tenant("alpha", &[Permission::Summary]).await;
+    let p = t.publisher_id;
+    let reltuples = "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = 'orders'";
+    let small = (0..10)
+        .map(|i| {
+            order(
+                p,
+                &format!("s{i}"),
+                "2026-01-10",
+                PayAsYouGo,
+                OfferType::SaaS,
+                "US",
+            )
+        })
+        .collect();
+    app.store(p, "small", FactBatch::Orders(small)).await;
+    assert_eq!(
+        app.scalar(reltuples).await,
+        -1,
+        "a small batch is left to autovacuum"
+    );
+    let large = (0..50_000)
+        .map(|i| {
+            order(
+                p,
+                &format!("o{i}"),
+                "2026-01-10",
+                PayAsYouGo,
+                OfferType::SaaS,
+                "US",
+            )
+        })
+        .collect();
+    app.store(p, "large", FactBatch::Orders(large)).await;
+    let estimated = app.scalar(reltuples).await;
+    assert!(
+        (45_000..=55_000).contains(&estimated),
+        "the planner estimates {estimated} rows"
+    );
+}
