@@ -119,6 +119,25 @@ impl QueryParams {
             .transpose()
     }
 
+    /// The whole number in `name`, from 1 to `max`; `default` when not given. Page
+    /// numbers, page sizes and list limits all read this way.
+    pub fn number_from_1(&self, name: &str, default: u64, max: u64) -> Result<u64, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| {
+                    ApiError::invalid_parameter(
+                        name,
+                        format!("'{text}' is not a whole number from 1 to {max}"),
+                    )
+                }),
+        }
+    }
+
     /// The month in `name` (`YYYY-MM`), if given.
     pub fn month(&self, name: &str) -> Result<Option<Month>, ApiError> {
         self.get(name)
@@ -152,6 +171,21 @@ mod tests {
             "{}",
             p.detail
         );
+    }
+
+    #[test]
+    fn numbers_from_1_keep_to_their_range_and_name_the_parameter() {
+        let q = QueryParams::parse("limit=1000&page= 2 ", &["limit", "page", "size"]).unwrap();
+        assert_eq!(q.number_from_1("limit", 100, 1000).unwrap(), 1000);
+        assert_eq!(q.number_from_1("page", 1, 10).unwrap(), 2);
+        assert_eq!(q.number_from_1("size", 20, 100).unwrap(), 20, "the default");
+        for bad in ["limit=0", "limit=1001", "limit=-1", "limit=ten"] {
+            let q = QueryParams::parse(bad, &["limit"]).unwrap();
+            let p = problem(q.number_from_1("limit", 100, 1000).unwrap_err());
+            assert_eq!(p.code, ErrorCode::InvalidParameter, "{bad}");
+            assert_eq!(p.errors[0].field, "limit", "{bad}");
+            assert!(p.detail.contains("1 to 1000"), "{bad}: {}", p.detail);
+        }
     }
 
     #[test]

@@ -15,25 +15,9 @@ pub struct Paging {
 impl Paging {
     /// Reads `page` and `pageSize`, naming either when malformed or out of range.
     pub fn from_params(params: &QueryParams) -> Result<Self, ApiError> {
-        let number = |name: &str, default: u64, max: u64| -> Result<u64, ApiError> {
-            match params.get(name) {
-                None => Ok(default),
-                Some(text) => text
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| (1..=max).contains(n))
-                    .ok_or_else(|| {
-                        ApiError::invalid_parameter(
-                            name,
-                            format!("must be a whole number from 1 to {max}"),
-                        )
-                    }),
-            }
-        };
         Ok(Self {
-            page: number("page", 1, 1_000_000)?,
-            page_size: number("pageSize", 20, 100)?,
+            page: params.number_from_1("page", 1, 1_000_000)?,
+            page_size: params.number_from_1("pageSize", 20, 100)?,
         })
     }
 }

@@ -296,19 +296,7 @@ pub async fn list_ingest_batches(
     req: HttpRequest,
 ) -> Result<web::Json<Vec<IngestBatch>>, ApiError> {
     let params = QueryParams::parse(req.query_string(), &["publisher", "limit"])?;
-    let limit = match params.get("limit") {
-        Some(l) => l
-            .parse::<u64>()
-            .ok()
-            .filter(|l| (1..=1000).contains(l))
-            .ok_or_else(|| {
-                ApiError::invalid_parameter(
-                    "limit",
-                    format!("'{l}' is not a number from 1 to 1000"),
-                )
-            })?,
-        None => 100,
-    };
+    let limit = params.number_from_1("limit", 100, 1000)?;
     let publisher_id = match params.get("publisher") {
         Some(p) => Some(publisher_named(&state, p).await?.publisher_id),
         None => None,

@@ -129,20 +129,6 @@ fn number_of(text: &str) -> Result<i64, ApiError> {
     })
 }
 
-fn limit_of(params: &QueryParams, default: u64) -> Result<u64, ApiError> {
-    match params.get("limit") {
-        None => Ok(default),
-        Some(text) => text
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid_parameter("limit", "must be a whole number from 1 to 1000")
-            }),
-    }
-}
-
 /// File a support request.
 ///
 /// A `multipart/form-data` body: a `request` part holding the JSON of
@@ -236,7 +222,7 @@ pub async fn list_support_requests(
             )
         })?),
     };
-    let limit = limit_of(&params, 200)?;
+    let limit = params.number_from_1("limit", 200, 1000)?;
     Ok(web::Json(
         super::list_requests(&state.db, scope, status, limit).await?,
     ))
@@ -475,6 +461,6 @@ pub async fn list_feedback(
     req: HttpRequest,
 ) -> Result<web::Json<Vec<Feedback>>, ApiError> {
     let params = QueryParams::parse(req.query_string(), &["limit"])?;
-    let limit = limit_of(&params, 100)?;
+    let limit = params.number_from_1("limit", 100, 1000)?;
     Ok(web::Json(super::list_feedback(&state.db, limit).await?))
 }
