@@ -109,6 +109,43 @@ async fn consume<C: ConnectionTrait>(
     Ok(result.rows_affected == 1)
 }
 
+/// Sets `user`'s new password with `link`: checks the password, uses the link up
+/// (`gone` when someone used it first), sets the password and records `action` in the
+/// audit log as done by the user. What accepting an invitation and completing a reset
+/// share.
+#[allow(clippy::too_many_arguments)]
+async fn redeem(
+    state: &AppState,
+    req: &HttpRequest,
+    link: &account_tokens::Model,
+    user: users::Model,
+    password: String,
+    gone: fn() -> ApiError,
+    action: AuditAction,
+    summary: &str,
+) -> Result<users::Model, ApiError> {
+    policy::check("password", &password, &user.email)?;
+    if !consume(&state.db, link).await? {
+        return Err(gone());
+    }
+    let user = set_password(state, user, password).await?;
+    let actor = Actor {
+        id: Some(user.user_id),
+        name: Some(user.email.clone()),
+        address: client_address(req, state.config.trust_forwarded_for),
+    };
+    audit::record(
+        &state.db,
+        user.publisher_id,
+        &actor,
+        action,
+        Some(&user.email),
+        summary,
+    )
+    .await?;
+    Ok(user)
+}
+
 fn invitation_gone() -> ApiError {
     ApiError::not_found(
         "This invitation link does not work: it has expired, has been used, or was replaced by a newer one. Ask your Administrator to invite you again.",
@@ -228,22 +265,14 @@ pub async fn accept_invitation(
     let (link, user) = find(&state.db, &request.token, Purpose::Invitation)
         .await?
         .ok_or_else(invitation_gone)?;
-    policy::check("password", &request.password, &user.email)?;
-    if !consume(&state.db, &link).await? {
-        return Err(invitation_gone());
-    }
-    let user = set_password(&state, user, request.password).await?;
-    let actor = Actor {
-        id: Some(user.user_id),
-        name: Some(user.email.clone()),
-        address: client_address(&req, state.config.trust_forwarded_for),
-    };
-    audit::record(
-        &state.db,
-        user.publisher_id,
-        &actor,
+    let user = redeem(
+        &state,
+        &req,
+        &link,
+        user,
+        request.password,
+        invitation_gone,
         AuditAction::InvitationAccepted,
-        Some(&user.email),
         "Accepted the invitation and set a password.",
     )
     .await?;
@@ -394,22 +423,14 @@ pub async fn complete_password_reset(
             "Your publisher no longer allows self-service password reset; contact your Administrator.",
         ));
     }
-    policy::check("password", &request.password, &user.email)?;
-    if !consume(&state.db, &link).await? {
-        return Err(reset_gone());
-    }
-    let user = set_password(&state, user, request.password).await?;
-    let actor = Actor {
-        id: Some(user.user_id),
-        name: Some(user.email.clone()),
-        address: client_address(&req, state.config.trust_forwarded_for),
-    };
-    audit::record(
-        &state.db,
-        user.publisher_id,
-        &actor,
+    redeem(
+        &state,
+        &req,
+        &link,
+        user,
+        request.password,
+        reset_gone,
         AuditAction::PasswordReset,
-        Some(&user.email),
         "Set a new password with a reset link; every session was ended.",
     )
     .await?;
