@@ -85,7 +85,7 @@ impl SqliteReader {
 /// A sea-query value as rusqlite binds it, encoded exactly as sqlx's SQLite driver
 /// encodes it (dates as `YYYY-MM-DD` text, booleans as 0 and 1), so that comparisons
 /// with the stored values mean the same.
-fn bind_value(value: &Value) -> Result<SqlValue, String> {
+pub(crate) fn bind_value(value: &Value) -> Result<SqlValue, String> {
     Ok(match value {
         Value::Bool(v) => v.map_or(SqlValue::Null, |b| SqlValue::Integer(i64::from(b))),
         Value::TinyInt(v) => v.map_or(SqlValue::Null, |n| SqlValue::Integer(n.into())),
