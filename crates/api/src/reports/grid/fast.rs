@@ -628,7 +628,7 @@ mod tests {
     #[test]
     fn decimals_are_written_as_money_and_hours_were_before() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut values = vec![0, 1, -1, 5, -5, 9_999, 10_000, -10_000, 12_3400, 1_000_0001];
+        let mut values = vec![0, 1, -1, 5, -5, 9_999, 10_000, -10_000, 123_400, 10_000_001];
         for _ in 0..100_000 {
             // xorshift: values of every magnitude up to a hundred billion hours.
             state ^= state << 13;
