@@ -1,7 +1,9 @@
 //! The demo-data generator: realistic, deterministic under a seed, any size.
 //!
 //! Every row goes through the one store path ([`crate::store::store_batch`]) in batches
-//! of one dataset, publisher and month, exactly as ingested data would.
+//! of one dataset, publisher and month, exactly as ingested data would, in the order
+//! ingestion accepts: customers first, then orders and usage, then licenses and payouts
+//! (each batch is checked with ingestion's reference checks as it is made).
 
 mod catalog;
 
@@ -22,6 +24,7 @@ use shared::dictionary::{
 use uuid::Uuid;
 
 use crate::db::entities::{customers, licenses, orders, payouts, usage};
+use crate::ingest::references::{Known, check_batch};
 use crate::store::{BatchMeta, FactBatch, store_batch};
 use crate::users::{NewUser, create_publisher, create_user};
 use catalog::{OfferTemplate, PlanTemplate};
@@ -198,7 +201,10 @@ pub async fn load(
             )
             .await?;
         }
-        producer.await.context("the demo generator stopped")?;
+        producer
+            .await
+            .context("the demo generator stopped")?
+            .map_err(anyhow::Error::msg)?;
     }
     bar.finish_and_clear();
     Ok((accounts, stats))
@@ -473,13 +479,14 @@ impl PublisherGenerator {
         }
     }
 
-    /// Makes the publisher's data and sends it batch by batch, a month at a time.
+    /// Makes the publisher's data and sends it batch by batch: its customers, then a month
+    /// at a time. Fails if a batch names what no earlier batch brought.
     fn run(
         mut self,
         orders_total: u64,
         usage_total: u64,
         tx: &tokio::sync::mpsc::Sender<(String, FactBatch)>,
-    ) {
+    ) -> Result<(), String> {
         let customer_count = ((orders_total / 3) as usize).max(10);
         self.make_customers(customer_count);
         let orders = self.make_orders(orders_total);
@@ -499,8 +506,22 @@ impl PublisherGenerator {
         };
 
         let slug = self.slug.clone();
-        // A closed channel means the consumer failed; it reports why, so stop quietly.
-        let send = |key: String, batch: FactBatch| tx.blocking_send((key, batch)).is_ok();
+        // The batches go in the order ingestion accepts (`ingest::references`): customers,
+        // then each month's orders and usage, then its licenses and payouts. Each is
+        // checked against what the batches before it brought, as ingestion would check it
+        // against what a fresh publisher has stored; a problem is a bug here.
+        let mut known = Known::default();
+        let mut send = |key: String, batch: FactBatch| -> Result<bool, String> {
+            check_batch(&mut known, &batch).map_err(|e| format!("demo batch {key}: {e}"))?;
+            // A closed channel means the consumer failed; it reports why, so stop quietly.
+            Ok(tx.blocking_send((key, batch)).is_ok())
+        };
+        if !send(
+            format!("demo:{slug}:customers"),
+            FactBatch::Customers(self.customer_rows(&orders)),
+        )? {
+            return Ok(());
+        }
         for month in &months {
             let first = month.first_day();
             let in_month: Vec<orders::Model> = orders
@@ -514,23 +535,20 @@ impl PublisherGenerator {
             if !(send(
                 format!("demo:{slug}:orders:{month}"),
                 FactBatch::Orders(in_month),
-            ) && send(
+            )? && send(
                 format!("demo:{slug}:usage:{month}"),
                 FactBatch::Usage(usage),
-            ) && send(
+            )? && send(
                 format!("demo:{slug}:licenses:{month}"),
                 FactBatch::Licenses(licenses),
-            ) && send(
+            )? && send(
                 format!("demo:{slug}:payouts:{month}"),
                 FactBatch::Payouts(payouts),
-            )) {
-                return;
+            )?) {
+                return Ok(());
             }
         }
-        send(
-            format!("demo:{slug}:customers"),
-            FactBatch::Customers(self.customer_rows(&orders)),
-        );
+        Ok(())
     }
 
     fn usage_rows(
@@ -551,6 +569,16 @@ impl PublisherGenerator {
                 day += Duration::days(1);
             }
         }
+        // A marketplace's usage feed arrives day by day, so the rows are stored in date
+        // order as a real feed stores them (the period's rows then sit together on disk,
+        // which is what the date-sorted grid and its downloads read).
+        rows.sort_unstable_by(|a, b| {
+            (a.usage_date, &a.marketplace_subscription_id, &a.meter_id).cmp(&(
+                b.usage_date,
+                &b.marketplace_subscription_id,
+                &b.meter_id,
+            ))
+        });
         rows
     }
 

@@ -86,7 +86,10 @@ fn dataset_of(slug: &str) -> Result<Dataset, ApiError> {
 /// workbook (`.xlsx`; its first sheet or `sheet`, refused if it holds formulas or
 /// decompresses too far). Every row is
 /// validated; a batch with any bad row is refused whole (422, listing the first 1,000
-/// problems with line, column and reason). An accepted batch is committed in one
+/// problems with line, column and reason). Rows may name only the publisher's own
+/// customers, offers and plans, stored or brought by the batch: send customers first,
+/// then orders and usage (which bring offers and plans), then licenses and payouts.
+/// An accepted batch is committed in one
 /// transaction with its rollups and is visible to every report at once. Re-sending a
 /// key with the same content changes nothing (200, `replayed`); with other content it
 /// is a conflict (409). Needs the operator token.

@@ -1,11 +1,13 @@
 //! Ingestion: batches of a dataset in CSV or JSON lines, validated row by row against
-//! the data dictionary, then written through the one store path.
+//! the data dictionary and the publisher's customers, offers and plans
+//! ([`references`]), then written through the one store path.
 //!
 //! A batch with any bad row is refused whole; the refusal lists each bad row (line,
 //! column, reason), the first [`MAX_REPORTED`] of them, and how many there were.
 
 pub mod convert;
 pub mod handlers;
+pub mod references;
 
 use std::io::Read;
 use std::str::FromStr;
@@ -18,6 +20,7 @@ use serde::Serialize;
 use shared::dictionary::{AzureLicenseType, Column, Dataset};
 
 use crate::db::entities::{customers, licenses, orders, payouts, usage};
+use references::{Known, References};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
@@ -244,19 +247,31 @@ async fn run<E, R>(
 ) -> Result<StoreOutcome, IngestError>
 where
     E: EntityTrait,
-    E::Model: Fact,
+    E::Model: Fact + References,
     E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
     R: Read + Send + 'static,
 {
-    let (sender, receiver) = mpsc::channel(2);
     let publisher_id = meta.publisher_id;
+    // The customers, offers and plans rows may name, read once (before the batch's write
+    // transaction: they only grow, as restated rows keep their keys).
+    let mut known = Known::load(db, publisher_id, dataset)
+        .await
+        .map_err(StoreError::from)?;
+    let (sender, receiver) = mpsc::channel(2);
     let parser = tokio::task::spawn_blocking(move || {
         let mut reader = Hashing {
             inner: reader,
             hasher: hash.then(Sha256::new),
         };
         let mut out = Output::Send(Some(sender));
-        let parsed = parse_rows::<E>(dataset, format, publisher_id, &mut reader, &mut out);
+        let parsed = parse_rows::<E>(
+            dataset,
+            format,
+            publisher_id,
+            &mut known,
+            &mut reader,
+            &mut out,
+        );
         if parsed.is_ok()
             && let Output::Send(Some(sender)) = out
         {
@@ -299,25 +314,36 @@ enum Output<M> {
     Send(Option<mpsc::Sender<Piece<M>>>),
 }
 
-/// Parses and validates `content` into rows of `dataset`, refusing it whole on any bad row.
+/// Parses and validates `content` into rows of `dataset`, refusing it whole on any bad row;
+/// references are checked against `known` (the publisher's keys, [`Known::load`]).
 pub fn parse(
     dataset: Dataset,
     format: Format,
     publisher_id: i64,
+    known: &mut Known,
     content: &[u8],
 ) -> Result<FactBatch, Rejection> {
     fn collect<E>(
         dataset: Dataset,
         format: Format,
         publisher_id: i64,
+        known: &mut Known,
         content: &[u8],
     ) -> Result<Vec<E::Model>, Rejection>
     where
         E: EntityTrait,
+        E::Model: References,
         E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
     {
         let mut out = Output::Collect(Vec::new());
-        parse_rows::<E>(dataset, format, publisher_id, &mut { content }, &mut out)?;
+        parse_rows::<E>(
+            dataset,
+            format,
+            publisher_id,
+            known,
+            &mut { content },
+            &mut out,
+        )?;
         match out {
             Output::Collect(rows) => Ok(rows),
             Output::Send(_) => Ok(Vec::new()),
@@ -328,30 +354,35 @@ pub fn parse(
             dataset,
             format,
             publisher_id,
+            known,
             content,
         )?),
         Dataset::Usage => FactBatch::Usage(collect::<usage::Entity>(
             dataset,
             format,
             publisher_id,
+            known,
             content,
         )?),
         Dataset::Customers => FactBatch::Customers(collect::<customers::Entity>(
             dataset,
             format,
             publisher_id,
+            known,
             content,
         )?),
         Dataset::Licenses => FactBatch::Licenses(collect::<licenses::Entity>(
             dataset,
             format,
             publisher_id,
+            known,
             content,
         )?),
         Dataset::Payouts => FactBatch::Payouts(collect::<payouts::Entity>(
             dataset,
             format,
             publisher_id,
+            known,
             content,
         )?),
     })
@@ -403,18 +434,21 @@ fn optional<E: EntityTrait>(target: &Target<E>, derives_channel: bool) -> bool {
     target.nullable || (derives_channel && target.dictionary.name == "Channel")
 }
 
-/// Reads every row of `reader`, validating each; valid rows go to `out` while there are no
+/// Reads every row of `reader`, validating each (its cells, then the customers, offers and
+/// plans it names, against `known`); valid rows go to `out` while there are no
 /// problems. At the first problem, rows stop going out (a writer sees its source end
 /// without completing, and rolls back) but reading goes on, to list every problem.
 fn parse_rows<E>(
     dataset: Dataset,
     format: Format,
     publisher_id: i64,
+    known: &mut Known,
     reader: &mut dyn Read,
     out: &mut Output<E::Model>,
 ) -> Result<(), Rejection>
 where
     E: EntityTrait,
+    E::Model: References,
     E::ActiveModel: ActiveModelTrait<Entity = E> + TryIntoModel<E::Model>,
 {
     let targets = targets::<E>(dataset)?;
@@ -425,7 +459,16 @@ where
     let mut chunk: Vec<E::Model> = Vec::new();
     let mut on_row = |line: u64, cells: &[Option<&str>], rejection: &mut Rejection| -> bool {
         rows += 1;
-        match build_row::<E>(&targets, derives, publisher_id, cells) {
+        let built = build_row::<E>(&targets, derives, publisher_id, cells).and_then(|model| {
+            let mut problems = Vec::new();
+            model.check_references(known, line, &mut problems);
+            if problems.is_empty() {
+                Ok(model)
+            } else {
+                Err(problems)
+            }
+        });
+        match built {
             Ok(model) => {
                 if rejection.total > 0 {
                     return true;

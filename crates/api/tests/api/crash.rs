@@ -83,6 +83,22 @@ EstimatedCharges,Currency\n",
     csv
 }
 
+/// The customers the batches name (`c0` to `c299`), which must be stored before them.
+fn customers() -> String {
+    let mut csv = String::from(
+        "MarketplaceSubscriptionId,CustomerId,BillingAccountId,CustomerType,CustomerCompanyName,FirstName,\
+LastName,Email,CustomerCity,CustomerState,CustomerPostalCode,CustomerCountryRegion,CustomerCommunicationCulture,\
+AzureLicenseType,MarketplaceLicenseType,OfferName,PlanId,Sku,DateAcquired,DateLost,LastModifiedAt\n",
+    );
+    for i in 0..300 {
+        csv.push_str(&format!(
+            "sub-c{i},c{i},ba,Organization,Company,Pat,Doe,c{i}@example.com,,,,DE,de-DE,Enterprise,\
+Billed Through Azure,Offer 0,offer-0-std,std,2026-01-01,,2026-01-01T12:00:00Z\n"
+        ));
+    }
+    csv
+}
+
 async fn orders_of_round(database_url: &str, round: usize) -> i64 {
     use sea_orm::{ConnectionTrait, Database, Statement};
     let db = Database::connect(database_url).await.unwrap();
@@ -153,6 +169,22 @@ async fn killing_the_server_mid_batch_leaves_all_or_nothing(backend: Backend) {
         .status()
         .unwrap();
     assert!(status.success(), "seeding a publisher");
+    let file = dir.path().join("customers.csv");
+    std::fs::write(&file, customers()).unwrap();
+    let status = portal(dir.path(), &database_url)
+        .args([
+            "ingest",
+            "--publisher",
+            "contoso",
+            "--dataset",
+            "customers",
+            "--key",
+            "customers",
+        ])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success(), "storing the batches' customers first");
     let client = reqwest::Client::new();
     let mut kill_after = 0x9e37_79b9_u64;
     let mut killed_in_flight = 0;

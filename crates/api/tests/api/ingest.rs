@@ -1,6 +1,7 @@
 //! Ingestion: dictionary-named files in, validated whole, stored all-or-nothing.
 
 use api::db::entities::{customers, licenses, orders, payouts, usage};
+use api::ingest::references::Known;
 use api::ingest::{Format, IngestError, MAX_REPORTED, ingest, unmapped_table_columns};
 use api::store::StoreError;
 use shared::auth::Permission;
@@ -25,7 +26,14 @@ fn every_dictionary_column_has_a_table_column_and_back() {
             .map(|c| c.name)
             .collect::<Vec<_>>()
             .join(",");
-        let err = api::ingest::parse(*dataset, Format::Csv, 1, header.as_bytes()).unwrap_err();
+        let err = api::ingest::parse(
+            *dataset,
+            Format::Csv,
+            1,
+            &mut Known::default(),
+            header.as_bytes(),
+        )
+        .unwrap_err();
         assert_eq!(err.errors[0].reason, "the file holds no rows", "{dataset}");
     }
 }
@@ -36,12 +44,71 @@ AzureLicenseType,MarketplaceLicenseType,CustomerCountry,IsPreviewSKU,OrderQuanti
 OrderCancelDate,TrialEndDate,HasTrial,TermStartDate,TermEndDate,PurchaseRecordId,PurchaseRecordLineItemId,\
 CustomerId,CustomerName,CustomerCompanyName,BillingAccountId,EstimatedCharges,Currency";
 
+/// An order of customer `cust-1`: of offer `offer-1` ("Contoso Gateway", plan `std`) when
+/// `offer_type` is SaaS, else of an offer of its own for that type (an offer keeps its type).
 fn order_line(id: &str, purchase: &str, azure_license_type: &str, offer_type: &str) -> String {
     let month = format!("{}-01", &purchase[..7]);
+    let (offer_id, offer_name) = if offer_type.eq_ignore_ascii_case("SaaS") {
+        ("offer-1".to_owned(), "Contoso Gateway".to_owned())
+    } else {
+        (
+            format!(
+                "offer-{}",
+                offer_type.to_ascii_lowercase().replace(' ', "-")
+            ),
+            format!("Contoso {offer_type}"),
+        )
+    };
     format!(
-        "{id},{purchase},sub-{id},{month},offer-1,Contoso Gateway,{offer_type},std,{azure_license_type},\
+        "{id},{purchase},sub-{id},{month},{offer_id},{offer_name},{offer_type},std,{azure_license_type},\
 Billed Through Azure,us,false,3,true,Active,,,false,{purchase},,pr-{id},1,cust-1,Pat Doe,\"Doe, Ltd\",ba-1,120.50,usd"
     )
+}
+
+const CUSTOMERS_HEADER: &str = "MarketplaceSubscriptionId,CustomerId,BillingAccountId,CustomerType,\
+CustomerCompanyName,FirstName,LastName,Email,CustomerCity,CustomerState,CustomerPostalCode,CustomerCountryRegion,\
+CustomerCommunicationCulture,AzureLicenseType,MarketplaceLicenseType,OfferName,PlanId,Sku,DateAcquired,DateLost,\
+LastModifiedAt";
+
+/// The customers the files below name (`cust-1`, `c1`, `c2`), ingested first: orders,
+/// usage, licenses and payouts may only name a publisher's customers.
+async fn customers_first(app: &TestApp, publisher_id: i64) {
+    let mut csv = CUSTOMERS_HEADER.to_owned();
+    for id in ["cust-1", "c1", "c2"] {
+        csv.push_str(&format!(
+            "\nsub-{id},{id},ba-1,Organization,Doe Ltd,Pat,Doe,pat@doe.example,,,,US,en-US,Enterprise,\
+Billed Through Azure,Contoso Gateway,offer-1-std,std,2026-01-01,,2026-01-01T12:00:00Z"
+        ));
+    }
+    ingest(
+        &app.state.db,
+        publisher_id,
+        Dataset::Customers,
+        Format::Csv,
+        "customers",
+        csv.as_bytes(),
+        "test",
+    )
+    .await
+    .unwrap();
+}
+
+/// Customers, then an order that brings offer `offer-1` ("Contoso Gateway", SaaS, plan
+/// `std`), which licenses and payouts may then name.
+async fn customers_and_offer_first(app: &TestApp, publisher_id: i64) {
+    customers_first(app, publisher_id).await;
+    let csv = orders_csv(&[order_line("seed", "2026-01-05", "Enterprise", "SaaS")]);
+    ingest(
+        &app.state.db,
+        publisher_id,
+        Dataset::Orders,
+        Format::Csv,
+        "offers",
+        csv.as_bytes(),
+        "test",
+    )
+    .await
+    .unwrap();
 }
 
 fn orders_csv(lines: &[String]) -> String {
@@ -57,6 +124,7 @@ fn orders_csv(lines: &[String]) -> String {
 async fn a_csv_batch_is_stored_and_reported(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;
+    customers_first(&app, t.publisher_id).await;
     let csv = orders_csv(&[
         order_line("o1", "2026-01-05", "Cloud Solution Provider", "SaaS"),
         order_line("o2", "2026-02-07", "Pay as You Go", "Virtual Machine"),
@@ -163,9 +231,10 @@ on_both_databases!(a_csv_batch_is_stored_and_reported);
 async fn json_lines_are_keyed_by_camel_case_names(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;
-    let jsonl = r#"{"purchaseRecordId":"pr-1","lineItemId":"1","monthStartDate":"2026-03-01","offerName":"Gateway","offerType":"SaaS","sku":"std","customerId":"c1","channel":"CSP","transactionAmountCC":12.5,"customerCurrencyCC":"EUR","earningAmountPC":"11.2","payoutCurrencyPC":"USD","earningAmountUSD":11.2,"payoutStatus":"Sent","estimatedPayoutMonth":"2026-05-01","paymentSentDate":null}
+    customers_and_offer_first(&app, t.publisher_id).await;
+    let jsonl = r#"{"purchaseRecordId":"pr-1","lineItemId":"1","monthStartDate":"2026-03-01","offerName":"Contoso Gateway","offerType":"SaaS","sku":"std","customerId":"c1","channel":"CSP","transactionAmountCC":12.5,"customerCurrencyCC":"EUR","earningAmountPC":"11.2","payoutCurrencyPC":"USD","earningAmountUSD":11.2,"payoutStatus":"Sent","estimatedPayoutMonth":"2026-05-01","paymentSentDate":null}
 
-{"PurchaseRecordId":"pr-2","LineItemId":"1","MonthStartDate":"2026-03-01","OfferName":"Gateway","OfferType":"SaaS","Sku":"std","CustomerId":"c2","Channel":"Web Direct","TransactionAmountCC":"1","CustomerCurrencyCC":"USD","EarningAmountPC":"0.97","PayoutCurrencyPC":"USD","EarningAmountUSD":"0.97","PayoutStatus":"upcoming","EstimatedPayoutMonth":"2026-05-01"}
+{"PurchaseRecordId":"pr-2","LineItemId":"1","MonthStartDate":"2026-03-01","OfferName":"Contoso Gateway","OfferType":"SaaS","Sku":"std","CustomerId":"c2","Channel":"Web Direct","TransactionAmountCC":"1","CustomerCurrencyCC":"USD","EarningAmountPC":"0.97","PayoutCurrencyPC":"USD","EarningAmountUSD":"0.97","PayoutStatus":"upcoming","EstimatedPayoutMonth":"2026-05-01"}
 "#;
     let outcome = ingest(
         &app.state.db,
@@ -213,6 +282,7 @@ async fn malformed_files_are_refused_whole_naming_the_problem(backend: Backend) 
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;
     let p = t.publisher_id;
+    customers_first(&app, p).await;
     let good = order_line("o1", "2026-01-05", "Enterprise", "SaaS");
 
     // A bad enumeration value on line 3: the row, the column and the allowed values.
@@ -318,14 +388,19 @@ async fn malformed_files_are_refused_whole_naming_the_problem(backend: Backend) 
     assert_eq!(r.errors.len(), MAX_REPORTED);
 
     // Nothing of any refused batch was written, and its key stays free.
-    for table in [
-        "orders",
-        "rollup_orders",
-        "ingest_batches",
-        "data_freshness",
-    ] {
+    for table in ["orders", "rollup_orders", "offers"] {
         assert_eq!(
             app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await,
+            0,
+            "{table}"
+        );
+    }
+    for table in ["ingest_batches", "data_freshness"] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE dataset = 'orders'"
+            ))
+            .await,
             0,
             "{table}"
         );
@@ -361,7 +436,7 @@ fn arbitrary_bytes_never_panic() {
         }
         for dataset in Dataset::ALL {
             for format in [Format::Csv, Format::JsonLines, Format::Excel(None)] {
-                let _ = api::ingest::parse(*dataset, format, 1, &bytes);
+                let _ = api::ingest::parse(*dataset, format, 1, &mut Known::default(), &bytes);
             }
         }
     }
@@ -374,6 +449,7 @@ async fn the_ingestion_api_takes_the_operator_token_only(backend: Backend) {
 
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;
+    customers_first(&app, t.publisher_id).await;
     let csv = orders_csv(&[
         order_line("o1", "2026-01-05", "Enterprise", "SaaS"),
         order_line("o2", "2026-01-06", "Enterprise", "SaaS"),
@@ -532,14 +608,23 @@ async fn the_ingestion_api_takes_the_operator_token_only(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), 200);
     let batches: Vec<IngestBatch> = res.json().await.unwrap();
-    assert_eq!(batches.len(), 1);
+    let listed: Vec<(&str, u64, &str, &str)> = batches
+        .iter()
+        .map(|b| {
+            (
+                b.dataset.as_str(),
+                b.rows,
+                b.batch_key.as_str(),
+                b.source.as_str(),
+            )
+        })
+        .collect();
     assert_eq!(
-        (
-            batches[0].rows,
-            batches[0].batch_key.as_str(),
-            batches[0].source.as_str()
-        ),
-        (2, "b1", "api")
+        listed,
+        [
+            ("orders", 2, "b1", "api"),
+            ("customers", 3, "customers", "test")
+        ]
     );
     assert_eq!(
         app.get("/api/v1/ingest/batches", &user_token)
@@ -598,7 +683,7 @@ fn payout_rows(ids: &[&'static str]) -> Vec<Vec<&'static str>> {
             id,
             "1",
             "2026-03-01",
-            "Gateway",
+            "Contoso Gateway",
             "SaaS",
             "std",
             "c1",
@@ -619,6 +704,7 @@ async fn excel_workbooks_are_read_and_refused_safely(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app.tenant("alpha", &[Permission::Summary]).await;
     let p = t.publisher_id;
+    customers_and_offer_first(&app, p).await;
     let store = |content: Vec<u8>, sheet: Option<&str>, key: &str| {
         let db = app.state.db.clone();
         let key = key.to_owned();

@@ -11,6 +11,7 @@ mod isolation;
 mod licenses;
 mod mail;
 mod openapi;
+mod references;
 mod reports;
 mod store;
 mod summary;

@@ -361,6 +361,40 @@ async fn demo_data_is_deterministic_and_its_rollups_equal_the_raw_rows(backend: 
         "payouts only for paid offers"
     );
 
+    // The demo names only what its publisher has, as ingestion demands, and sends its
+    // batches in the order ingestion accepts them: customers first.
+    for (what, sql) in [
+        (
+            "customers of orders, usage, licenses and payouts",
+            "SELECT COUNT(*) FROM (SELECT publisher_id, customer_id FROM orders UNION ALL \
+             SELECT publisher_id, customer_id FROM usage UNION ALL \
+             SELECT publisher_id, customer_id FROM licenses UNION ALL \
+             SELECT publisher_id, customer_id FROM payouts) f WHERE NOT EXISTS (SELECT 1 FROM customers c \
+             WHERE c.publisher_id = f.publisher_id AND c.customer_id = f.customer_id)",
+        ),
+        (
+            "offers and plans of licenses",
+            "SELECT COUNT(*) FROM licenses l WHERE NOT EXISTS (SELECT 1 FROM plans p JOIN offers o \
+             ON o.publisher_id = p.publisher_id AND o.offer_id = p.offer_id \
+             WHERE p.publisher_id = l.publisher_id AND p.offer_id = l.product_id \
+             AND p.sku = l.plan_name AND o.offer_type = l.offer_type)",
+        ),
+        (
+            "offers and plans of payouts",
+            "SELECT COUNT(*) FROM payouts y WHERE NOT EXISTS (SELECT 1 FROM plans p JOIN offers o \
+             ON o.publisher_id = p.publisher_id AND o.offer_id = p.offer_id \
+             WHERE o.publisher_id = y.publisher_id AND o.offer_name = y.offer_name \
+             AND p.sku = y.sku AND o.offer_type = y.offer_type)",
+        ),
+        (
+            "batches before their publisher's customers",
+            "SELECT COUNT(*) FROM ingest_batches b WHERE b.created_at < (SELECT MIN(c.created_at) \
+             FROM ingest_batches c WHERE c.publisher_id = b.publisher_id AND c.dataset = 'customers')",
+        ),
+    ] {
+        assert_eq!(app.scalar(sql).await, 0, "{what}");
+    }
+
     // The same seed gives the same data.
     let again = spawn_app(Backend::Sqlite).await;
     demo::load(&again.state.db, &spec).await.unwrap();
