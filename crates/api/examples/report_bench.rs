@@ -217,6 +217,19 @@ async fn main() {
             })
             .collect()
     };
+    // The monthly view has no `top`: 20 start months times 5 slicer sets are 100
+    // queries not asked before.
+    let cold_monthly = |base: &str| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{base}?start={}{}",
+                    months[i % months.len()],
+                    slicer_sets[(i / months.len()) % slicer_sets.len()],
+                )
+            })
+            .collect()
+    };
 
     match args.part.as_str() {
         "latency" => {
@@ -244,6 +257,18 @@ async fn main() {
                 .latency(
                     "usage trend, every query new (uncached)",
                     &cold("/api/v1/reports/usage/trend"),
+                )
+                .await;
+            bench
+                .latency(
+                    "orders monthly, every query new (uncached)",
+                    &cold_monthly("/api/v1/reports/orders/monthly"),
+                )
+                .await;
+            bench
+                .latency(
+                    "usage monthly, every query new (uncached)",
+                    &cold_monthly("/api/v1/reports/usage/monthly"),
                 )
                 .await;
             bench

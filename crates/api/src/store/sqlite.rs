@@ -7,7 +7,9 @@
 //! batch wrote have rowids above the table's largest at the start (the batch holds the
 //! write lock), which tells a key repeated within the batch from a restated old row.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, LazyLock, Mutex};
 use std::time::Instant;
 
 use chrono::SecondsFormat;
@@ -154,11 +156,39 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Whether a checkpoint of a database file is running, per file: the next batch waits
+/// for it. The write-ahead log starts over (and is cut back to `journal_size_limit`)
+/// only when a write begins after a checkpoint has copied all of it; batches sent back
+/// to back would otherwise always begin while the previous one's checkpoint still runs,
+/// and the log would grow by every batch until the last connection closed (18 GB after
+/// ten minutes of the 10M demo load).
+type Gate = Arc<(Mutex<bool>, Condvar)>;
+
+fn checkpoint_gate(path: &Path) -> Gate {
+    static GATES: LazyLock<Mutex<HashMap<PathBuf, Gate>>> = LazyLock::new(Default::default);
+    let mut gates = GATES.lock().unwrap_or_else(|e| e.into_inner());
+    gates.entry(path.to_path_buf()).or_default().clone()
+}
+
+/// Waits until no checkpoint of the file at `path` is running.
+fn wait_for_checkpoint(path: &Path) {
+    let gate = checkpoint_gate(path);
+    let (running, done) = &*gate;
+    let mut running = running.lock().unwrap_or_else(|e| e.into_inner());
+    while *running {
+        running = done.wait(running).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
 /// Copies the batch's pages from the write-ahead log into the database file on a thread
 /// of its own, once the batch is committed (and durable in the log): the answer does not
-/// wait for it. A passive checkpoint never blocks readers or the next writer; what it
-/// leaves, the next checkpoint (or the last connection to close) copies.
-fn checkpoint_later(conn: Connection) {
+/// wait for it, the next batch does ([`wait_for_checkpoint`]). A passive checkpoint never
+/// blocks readers; what it leaves, the next checkpoint (or the last connection to close)
+/// copies.
+fn checkpoint_later(conn: Connection, path: &Path) {
+    let gate = checkpoint_gate(path);
+    set_running(&gate, true);
+    let finishing = gate.clone();
     let spawned = std::thread::Builder::new()
         .name("sqlite-checkpoint".to_owned())
         .spawn(move || {
@@ -174,10 +204,18 @@ fn checkpoint_later(conn: Connection) {
                 ),
                 Err(e) => tracing::warn!(error = %e, "checkpoint after a batch failed"),
             }
+            set_running(&finishing, false);
         });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "no thread for the checkpoint after a batch");
+        set_running(&gate, false);
     }
+}
+
+fn set_running(gate: &Gate, value: bool) {
+    let (running, done) = &**gate;
+    *running.lock().unwrap_or_else(|e| e.into_inner()) = value;
+    done.notify_all();
 }
 
 /// Writes the batch, unless its key is taken.
@@ -188,6 +226,7 @@ pub fn store<M: Fact>(
     mut source: mpsc::Receiver<Piece<M>>,
 ) -> Result<Written, StoreError> {
     let started = Instant::now();
+    wait_for_checkpoint(path);
     let mut conn = open(path)?;
     let txn = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -324,7 +363,7 @@ pub fn store<M: Fact>(
     let rollup_ms = phase.elapsed().as_millis();
     let phase = Instant::now();
     txn.commit().map_err(db_err)?;
-    checkpoint_later(conn);
+    checkpoint_later(conn, path);
     tracing::debug!(
         batch_key = %meta.batch_key,
         rollup_ms,

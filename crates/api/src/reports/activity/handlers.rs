@@ -86,11 +86,21 @@ async fn monthly(
     let slicers = filters::slicers(&params)?;
     let start = params.month("start")?;
     let (db, publisher_id, slicers) = (&state.db, caller.publisher_id, &slicers);
+    let reader = state.sqlite_reader.as_ref();
     state
         .report_cache
         .answer(db, caller, req, || async move {
             let (period, data_as_of) = filters::period(db, publisher_id, dataset, start).await?;
-            query::monthly(db, activity, publisher_id, period, slicers, data_as_of).await
+            query::monthly(
+                db,
+                reader,
+                activity,
+                publisher_id,
+                period,
+                slicers,
+                data_as_of,
+            )
+            .await
         })
         .await
 }
@@ -131,12 +141,14 @@ async fn trend(
     let start = params.month("start")?;
     let (db, publisher_id) = (&state.db, caller.publisher_id);
     let (slicers, subjects) = (&slicers, &subjects);
+    let reader = state.sqlite_reader.as_ref();
     state
         .report_cache
         .answer(db, caller, req, || async move {
             let (period, data_as_of) = filters::period(db, publisher_id, dataset, start).await?;
             query::trend(
                 db,
+                reader,
                 activity,
                 publisher_id,
                 period,

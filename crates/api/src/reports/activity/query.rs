@@ -3,10 +3,11 @@
 //! view); here the sums become top N with "Other", channels and labels.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter};
 use shared::Month;
 use shared::dictionary::{
     AzureLicenseType, Channel, MarketplaceLicenseType, OfferType, PreviewStatus, country_name,
@@ -21,6 +22,9 @@ use shared::reports::units;
 use crate::db::entities::offers;
 use crate::error::ApiError;
 use crate::reports::filters::{Period, SlicerColumns, slicer_condition};
+use crate::reports::grid::fast::SqliteReader;
+
+use super::fast::{self, ColumnSums};
 
 /// Which report of the Orders and Usage page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +40,15 @@ impl Activity {
         match self {
             Activity::Orders => "rollup_orders",
             Activity::Usage(_) => "rollup_usage",
+        }
+    }
+
+    /// The rollup column of the measure.
+    fn measure_column(self) -> &'static str {
+        match self {
+            Activity::Orders => "new_orders",
+            Activity::Usage(UsageMeasure::Normalized) => "normalized_usage",
+            Activity::Usage(UsageMeasure::Raw) => "raw_usage",
         }
     }
 
@@ -79,7 +92,7 @@ impl Activity {
 /// A column the panels group the rollup by. Channel and Azure License Type share one
 /// (the channel follows from the license type).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Dim {
+pub(super) enum Dim {
     AzureLicenseType,
     MarketplaceLicenseType,
     Market,
@@ -113,18 +126,21 @@ impl Dim {
 }
 
 /// The period's measure per month and value of each asked column (orders, or
-/// ten-thousandths of an hour), summed by the database: one grouped scan of the period's
-/// rollup rows per column, all in one statement, so that what crosses from the database
-/// is a few hundred sums rather than every slicer combination of the period.
+/// ten-thousandths of an hour), so that what crosses from the database is a few hundred
+/// sums (or, on SQLite, one pass over the period's rollup rows: `fast.rs`) rather than
+/// every slicer combination of the period through the driver.
 struct Sums {
     dims: Vec<Dim>,
-    /// Per asked column (same order as `dims`): (month, value, measure).
-    sums: Vec<Vec<(Month, String, i64)>>,
+    months: Vec<Month>,
+    /// Per asked column (same order as `dims`): each value's measure per month.
+    sums: ColumnSums,
 }
 
 impl Sums {
+    #[allow(clippy::too_many_arguments)]
     async fn load<C: ConnectionTrait>(
         db: &C,
+        reader: Option<&Arc<SqliteReader>>,
         activity: Activity,
         publisher_id: i64,
         period: Period,
@@ -140,6 +156,47 @@ impl Sums {
         }
         if dims.is_empty() {
             dims.push(Dim::AzureLicenseType);
+        }
+        let months = period.months();
+        let sums = match reader {
+            Some(reader) => {
+                let mut q = base_query(activity, publisher_id, period, slicers);
+                q.column(Alias::new("month"));
+                for dim in &dims {
+                    q.column(Alias::new(dim.column()));
+                }
+                q.column(Alias::new(activity.measure_column()));
+                let (reader, months, dims) = (Arc::clone(reader), months.clone(), dims.clone());
+                tokio::task::spawn_blocking(move || {
+                    reader.with(|conn| fast::column_sums(conn, &q, &months, &dims))
+                })
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::internal)?
+            }
+            None => {
+                Self::grouped(db, activity, publisher_id, period, slicers, &dims, &months).await?
+            }
+        };
+        Ok(Sums { dims, months, sums })
+    }
+
+    /// The sums grouped by the database. PostgreSQL groups one scan of the period's
+    /// rollup rows by every column at once (`GROUPING SETS`, hashed); SQLite has no
+    /// grouping sets, so there it is one grouped scan per column in a `UNION ALL` (only
+    /// without a reader pool, e.g. an in-memory database).
+    async fn grouped<C: ConnectionTrait>(
+        db: &C,
+        activity: Activity,
+        publisher_id: i64,
+        period: Period,
+        slicers: &Slicers,
+        dims: &[Dim],
+        months: &[Month],
+    ) -> Result<ColumnSums, ApiError> {
+        if db.get_database_backend() == DbBackend::Postgres {
+            return Self::grouping_sets(db, activity, publisher_id, period, slicers, dims, months)
+                .await;
         }
         let mut union: Option<SelectStatement> = None;
         for (i, dim) in dims.iter().enumerate() {
@@ -157,17 +214,22 @@ impl Sums {
                 }
             }
         }
-        let mut sums: Vec<Vec<(Month, String, i64)>> = vec![Vec::new(); dims.len()];
+        let index: HashMap<Month, usize> =
+            months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+        let mut sums: ColumnSums = vec![HashMap::new(); dims.len()];
         if let Some(q) = union {
             for r in db.query_all(&q).await? {
                 let i: i64 = r.try_get_by_index(0)?;
                 let month: NaiveDate = r.try_get_by_index(1)?;
                 let key: String = r.try_get_by_index(2)?;
                 let value = r.try_get_by_index::<Option<i64>>(3)?.unwrap_or(0);
-                let Some(list) = usize::try_from(i).ok().and_then(|i| sums.get_mut(i)) else {
+                let Some(i) = usize::try_from(i).ok().filter(|i| *i < dims.len()) else {
                     continue;
                 };
-                let key = if dims[i as usize] == Dim::Preview {
+                let Some(&m) = index.get(&Month::of(month)) else {
+                    continue;
+                };
+                let key = if dims[i] == Dim::Preview {
                     // Booleans come back as text: `1`/`0` from SQLite, `true`/`false`
                     // from PostgreSQL.
                     PreviewStatus::of(key == "1" || key == "true")
@@ -176,14 +238,65 @@ impl Sums {
                 } else {
                     key
                 };
-                list.push((Month::of(month), key, value));
+                sums[i].entry(key).or_insert_with(|| vec![0; months.len()])[m] += value;
             }
         }
-        Ok(Sums { dims, sums })
+        Ok(sums)
     }
 
-    /// The (month, category key, measure) entries of a subject area.
-    fn of(&self, area: SubjectArea) -> Result<Vec<(Month, String, i64)>, ApiError> {
+    /// PostgreSQL's one grouped scan: a row per set, holding the month, its set's
+    /// column (as text) and the measure, the other columns null (the columns are never
+    /// null in the rollups, so the one that is not null names the set).
+    async fn grouping_sets<C: ConnectionTrait>(
+        db: &C,
+        activity: Activity,
+        publisher_id: i64,
+        period: Period,
+        slicers: &Slicers,
+        dims: &[Dim],
+        months: &[Month],
+    ) -> Result<ColumnSums, ApiError> {
+        let mut q = base_query(activity, publisher_id, period, slicers);
+        q.column(Alias::new("month"));
+        for dim in dims {
+            q.expr(Expr::cust(format!("CAST({} AS TEXT)", dim.column())));
+        }
+        q.expr(Expr::cust(activity.measure_sql()));
+        let sets = dims
+            .iter()
+            .map(|d| format!("(month, {})", d.column()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        q.add_group_by([Expr::cust(format!("GROUPING SETS ({sets})"))]);
+        let index: HashMap<Month, usize> =
+            months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
+        let mut sums: ColumnSums = vec![HashMap::new(); dims.len()];
+        for r in db.query_all(&q).await? {
+            let month: NaiveDate = r.try_get_by_index(0)?;
+            let Some(&m) = index.get(&Month::of(month)) else {
+                continue;
+            };
+            let value = r
+                .try_get_by_index::<Option<i64>>(dims.len() + 1)?
+                .unwrap_or(0);
+            for (i, dim) in dims.iter().enumerate() {
+                let Some(key) = r.try_get_by_index::<Option<String>>(i + 1)? else {
+                    continue;
+                };
+                let key = if *dim == Dim::Preview {
+                    PreviewStatus::of(key == "true").name().to_owned()
+                } else {
+                    key
+                };
+                sums[i].entry(key).or_insert_with(|| vec![0; months.len()])[m] += value;
+                break;
+            }
+        }
+        Ok(sums)
+    }
+
+    /// Each category key of a subject area with its measure per month.
+    fn of(&self, area: SubjectArea) -> Result<HashMap<String, Vec<i64>>, ApiError> {
         let dim = Dim::of(area);
         let Some(i) = self.dims.iter().position(|d| *d == dim) else {
             return Err(ApiError::internal(format!(
@@ -191,27 +304,32 @@ impl Sums {
             )));
         };
         if area == SubjectArea::Channel {
-            return self.sums[i]
-                .iter()
-                .map(|(m, k, v)| Ok((*m, channel_of(k)?.name().to_owned(), *v)))
-                .collect();
+            let mut by_channel: HashMap<String, Vec<i64>> = HashMap::new();
+            for (key, values) in &self.sums[i] {
+                let channel = by_channel
+                    .entry(channel_of(key)?.name().to_owned())
+                    .or_insert_with(|| vec![0; self.months.len()]);
+                for (c, v) in channel.iter_mut().zip(values) {
+                    *c += v;
+                }
+            }
+            return Ok(by_channel);
         }
         Ok(self.sums[i].clone())
     }
 
-    /// The measure of each month (every column's sums add up to the same totals).
-    fn month_totals(&self, months: &[Month]) -> Vec<i64> {
-        let entries = self.sums.first().map(Vec::as_slice).unwrap_or_default();
-        months
-            .iter()
-            .map(|m| {
-                entries
-                    .iter()
-                    .filter(|(month, _, _)| month == m)
-                    .map(|(_, _, v)| v)
-                    .sum()
-            })
-            .collect()
+    /// The measure of each month of the period (every column's sums add up to the
+    /// same totals).
+    fn month_totals(&self) -> Vec<i64> {
+        let mut totals = vec![0; self.months.len()];
+        if let Some(first) = self.sums.first() {
+            for values in first.values() {
+                for (t, v) in totals.iter_mut().zip(values) {
+                    *t += v;
+                }
+            }
+        }
+        totals
     }
 }
 
@@ -280,18 +398,10 @@ impl Labels {
 fn ranked(
     sums: &Sums,
     area: SubjectArea,
-    months: &[Month],
     top: TopN,
 ) -> Result<Vec<(String, bool, Vec<i64>)>, ApiError> {
-    let index: HashMap<Month, usize> = months.iter().enumerate().map(|(i, m)| (*m, i)).collect();
-    let mut by_key: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (month, key, value) in sums.of(area)? {
-        let Some(&i) = index.get(&month) else {
-            continue;
-        };
-        by_key.entry(key).or_insert_with(|| vec![0; months.len()])[i] += value;
-    }
-    let mut rows: Vec<(String, Vec<i64>)> = by_key.into_iter().collect();
+    let months = sums.months.len();
+    let mut rows: Vec<(String, Vec<i64>)> = sums.of(area)?.into_iter().collect();
     rows.sort_by(|a, b| {
         let ta: i64 = a.1.iter().sum();
         let tb: i64 = b.1.iter().sum();
@@ -304,7 +414,7 @@ fn ranked(
         if i < limit {
             out.push((key, false, values));
         } else {
-            let acc = other.get_or_insert_with(|| vec![0; months.len()]);
+            let acc = other.get_or_insert_with(|| vec![0; months]);
             for (a, v) in acc.iter_mut().zip(values) {
                 *a += v;
             }
@@ -345,8 +455,10 @@ fn in_dictionary_order(mut values: Vec<CategoryValue>, order: &[&str]) -> Vec<Ca
 }
 
 /// Panel B: the monthly view.
+#[allow(clippy::too_many_arguments)]
 pub async fn monthly<C: ConnectionTrait>(
     db: &C,
+    reader: Option<&Arc<SqliteReader>>,
     activity: Activity,
     publisher_id: i64,
     period: Period,
@@ -355,6 +467,7 @@ pub async fn monthly<C: ConnectionTrait>(
 ) -> Result<ActivityMonthly, ApiError> {
     let facts = Sums::load(
         db,
+        reader,
         activity,
         publisher_id,
         period,
@@ -370,7 +483,7 @@ pub async fn monthly<C: ConnectionTrait>(
     let labels = Labels::load(db, publisher_id).await?;
     let months = period.months();
 
-    let channels = ranked(&facts, SubjectArea::Channel, &months, TopN::All)?;
+    let channels = ranked(&facts, SubjectArea::Channel, TopN::All)?;
     let by_channel = Channel::ALL
         .iter()
         .map(|channel| {
@@ -386,7 +499,7 @@ pub async fn monthly<C: ConnectionTrait>(
             }
         })
         .collect();
-    let month_totals_stored = facts.month_totals(&months);
+    let month_totals_stored = facts.month_totals();
     let alt_order: Vec<&str> = AzureLicenseType::ALL.iter().map(|v| v.name()).collect();
     let mlt_order: Vec<&str> = MarketplaceLicenseType::ALL
         .iter()
@@ -413,30 +526,20 @@ pub async fn monthly<C: ConnectionTrait>(
             activity,
             &labels,
             SubjectArea::Market,
-            ranked(&facts, SubjectArea::Market, &period.months(), TopN::Top(10))?,
+            ranked(&facts, SubjectArea::Market, TopN::Top(10))?,
         ),
         top_offer_types: categories(
             activity,
             &labels,
             SubjectArea::OfferType,
-            ranked(
-                &facts,
-                SubjectArea::OfferType,
-                &period.months(),
-                TopN::Top(10),
-            )?,
+            ranked(&facts, SubjectArea::OfferType, TopN::Top(10))?,
         ),
         by_azure_license_type: in_dictionary_order(
             categories(
                 activity,
                 &labels,
                 SubjectArea::AzureLicenseType,
-                ranked(
-                    &facts,
-                    SubjectArea::AzureLicenseType,
-                    &period.months(),
-                    TopN::All,
-                )?,
+                ranked(&facts, SubjectArea::AzureLicenseType, TopN::All)?,
             ),
             &alt_order,
         ),
@@ -445,12 +548,7 @@ pub async fn monthly<C: ConnectionTrait>(
                 activity,
                 &labels,
                 SubjectArea::MarketplaceLicenseType,
-                ranked(
-                    &facts,
-                    SubjectArea::MarketplaceLicenseType,
-                    &period.months(),
-                    TopN::All,
-                )?,
+                ranked(&facts, SubjectArea::MarketplaceLicenseType, TopN::All)?,
             ),
             &mlt_order,
         ),
@@ -493,6 +591,7 @@ async fn metered<C: ConnectionTrait>(
 #[allow(clippy::too_many_arguments)]
 pub async fn trend<C: ConnectionTrait>(
     db: &C,
+    reader: Option<&Arc<SqliteReader>>,
     activity: Activity,
     publisher_id: i64,
     period: Period,
@@ -501,12 +600,21 @@ pub async fn trend<C: ConnectionTrait>(
     top: TopN,
     data_as_of: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<ActivityTrend, ApiError> {
-    let facts = Sums::load(db, activity, publisher_id, period, slicers, subjects).await?;
+    let facts = Sums::load(
+        db,
+        reader,
+        activity,
+        publisher_id,
+        period,
+        slicers,
+        subjects,
+    )
+    .await?;
     let labels = Labels::load(db, publisher_id).await?;
     let months = period.months();
     let mut areas = Vec::with_capacity(subjects.len());
     for area in subjects {
-        let series = ranked(&facts, *area, &months, top)?
+        let series = ranked(&facts, *area, top)?
             .into_iter()
             .map(|(key, other, values)| TrendSeries {
                 label: if other {
@@ -535,7 +643,7 @@ pub async fn trend<C: ConnectionTrait>(
         data_as_of,
         unit: activity.unit(),
         month_totals: facts
-            .month_totals(&months)
+            .month_totals()
             .into_iter()
             .map(|v| activity.value(v))
             .collect(),

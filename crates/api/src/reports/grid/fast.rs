@@ -12,7 +12,6 @@
 //!
 //! PostgreSQL keeps the sqlx path of `export.rs`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -85,7 +84,7 @@ impl SqliteReader {
 /// A sea-query value as rusqlite binds it, encoded exactly as sqlx's SQLite driver
 /// encodes it (dates as `YYYY-MM-DD` text, booleans as 0 and 1), so that comparisons
 /// with the stored values mean the same.
-fn bind_value(value: &Value) -> Result<SqlValue, String> {
+pub(crate) fn bind_value(value: &Value) -> Result<SqlValue, String> {
     Ok(match value {
         Value::Bool(v) => v.map_or(SqlValue::Null, |b| SqlValue::Integer(i64::from(b))),
         Value::TinyInt(v) => v.map_or(SqlValue::Null, |n| SqlValue::Integer(n.into())),
@@ -146,7 +145,8 @@ enum CellRef<'a> {
     Null,
     Bool(bool),
     Integer(i64),
-    Number(f64),
+    /// Ten-thousandths of a unit, shown as a number (hours).
+    Decimal(i64),
     Money(i64),
     Text(&'a str),
     Owned(String),
@@ -158,7 +158,7 @@ impl CellRef<'_> {
             CellRef::Null => Cell::Null,
             CellRef::Bool(b) => Cell::Bool(b),
             CellRef::Integer(i) => Cell::Integer(i),
-            CellRef::Number(n) => Cell::Number(n),
+            CellRef::Decimal(n) => Cell::Number(units(n)),
             CellRef::Money(m) => Cell::Text(decimal_string(m)),
             CellRef::Text(t) => Cell::Text(t.to_owned()),
             CellRef::Owned(t) => Cell::Text(t),
@@ -207,7 +207,7 @@ fn read(value: ValueRef<'_>, kind: Kind) -> Result<CellRef<'_>, String> {
         Kind::Boolean => CellRef::Bool(integer_of(value)? != 0),
         Kind::Integer => CellRef::Integer(integer_of(value)?),
         Kind::Money => CellRef::Money(integer_of(value)?),
-        Kind::Decimal => CellRef::Number(units(integer_of(value)?)),
+        Kind::Decimal => CellRef::Decimal(integer_of(value)?),
     })
 }
 
@@ -219,6 +219,17 @@ fn order_value(value: ValueRef<'_>, column: &GridColumn) -> Value {
         ValueRef::Real(r) => Value::from(r),
         ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Value::from(String::from_utf8_lossy(b).into_owned()),
+    }
+}
+
+/// A row's stored values by column position: a rusqlite row, or one copied out of it.
+trait RowValues {
+    fn value(&self, i: usize) -> Result<ValueRef<'_>, String>;
+}
+
+impl RowValues for rusqlite::Row<'_> {
+    fn value(&self, i: usize) -> Result<ValueRef<'_>, String> {
+        self.get_ref(i).map_err(|e| e.to_string())
     }
 }
 
@@ -255,22 +266,22 @@ impl Plan {
     }
 
     /// Whether the row is a BYOL row whose subscription ID must be hashed.
-    fn is_byol(&self, row: &rusqlite::Row<'_>) -> bool {
+    fn is_byol<R: RowValues + ?Sized>(&self, row: &R) -> bool {
         self.license_type.is_some_and(|l| {
-            matches!(row.get_ref(l), Ok(ValueRef::Text(t))
+            matches!(row.value(l), Ok(ValueRef::Text(t))
                 if t == MarketplaceLicenseType::BringYourOwnLicense.name().as_bytes())
         })
     }
 
     /// Column `i` of the row as the caller may see it.
-    fn cell<'r>(
+    fn cell<'r, R: RowValues + ?Sized>(
         &self,
         request: &GridRequest,
-        row: &'r rusqlite::Row<'_>,
+        row: &'r R,
         i: usize,
         byol: bool,
     ) -> Result<CellRef<'r>, String> {
-        let value = row.get_ref(i).map_err(|e| e.to_string())?;
+        let value = row.value(i)?;
         let cell = read(value, self.kinds[i])?;
         if matches!(cell, CellRef::Null) {
             return Ok(cell);
@@ -345,11 +356,69 @@ fn each_row(
 /// small enough that a chunk's CSV (a few MB) is all a slow client makes us hold.
 pub const FAST_CHUNK_ROWS: u64 = 8_192;
 
+/// Rows the reading thread copies out before handing them to the formatting thread:
+/// about a megabyte of usage rows, so that the rows in flight stay a few megabytes.
+const HANDOFF_ROWS: usize = 1_024;
+
 /// Writes every row of the request as CSV (after the header, which the caller writes),
-/// handing each chunk's bytes to `send`; `send` returns false when the client is gone.
+/// handing the bytes to `send` about a thousand rows at a time; `send` returns false
+/// when the client is gone.
+///
+/// Two threads share the work, so that a download uses both of a small machine's cores:
+/// this one steps SQLite and copies each row's values out of its buffers ([`RawRows`]);
+/// a second one formats them (the same masking, BYOL hashing and neutralising as every
+/// grid row) and sends the CSV. A bounded channel between them keeps memory flat.
 pub fn write_csv(
     conn: &Connection,
     request: &GridRequest,
+    send: impl FnMut(Vec<u8>) -> bool + Send,
+) -> Result<(), String> {
+    let plan = Plan::new(request);
+    let width = plan.columns.len();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<RawRows>(2);
+    std::thread::scope(|scope| {
+        let formatter = std::thread::Builder::new()
+            .name("csv-format".to_owned())
+            .spawn_scoped(scope, || format_csv(&plan, request, rx, send))
+            .map_err(|e| format!("no thread to format the CSV: {e}"))?;
+        let raw = std::cell::RefCell::new(RawRows::new(width));
+        let hand_over = |at_least: usize| -> Result<(), String> {
+            let mut raw = raw.borrow_mut();
+            if raw.len() < at_least.max(1) {
+                return Ok(());
+            }
+            let full = std::mem::replace(&mut *raw, RawRows::new(width));
+            tx.send(full).map_err(|_| FORMATTER_GONE.to_owned())
+        };
+        let read = each_row(
+            conn,
+            request,
+            FAST_CHUNK_ROWS,
+            |_, row| {
+                raw.borrow_mut().push(row)?;
+                hand_over(HANDOFF_ROWS)
+            },
+            || hand_over(1).map(|()| true),
+        );
+        drop(tx);
+        let formatted = formatter
+            .join()
+            .map_err(|_| "the CSV formatter panicked".to_owned())?;
+        match (read, formatted) {
+            // The formatter stopped first (the client left, or its own error): its word.
+            (Err(e), formatted) if e == FORMATTER_GONE => formatted,
+            (read, formatted) => read.and(formatted),
+        }
+    })
+}
+
+const FORMATTER_GONE: &str = "the CSV formatter stopped";
+
+/// The formatting half of [`write_csv`]: CSV for each batch of rows, sent as it is done.
+fn format_csv(
+    plan: &Plan,
+    request: &GridRequest,
+    rows: std::sync::mpsc::Receiver<RawRows>,
     mut send: impl FnMut(Vec<u8>) -> bool,
 ) -> Result<(), String> {
     let new_writer = || {
@@ -357,47 +426,155 @@ pub fn write_csv(
             .has_headers(false)
             .from_writer(Vec::with_capacity(1 << 20))
     };
-    let writer = std::cell::RefCell::new(new_writer());
+    let mut writer = new_writer();
     let mut scratch: Vec<u8> = Vec::with_capacity(64);
-    each_row(
-        conn,
-        request,
-        FAST_CHUNK_ROWS,
-        |plan, row| {
-            let byol = plan.is_byol(row);
-            let mut w = writer.borrow_mut();
+    let mut numbers = itoa::Buffer::new();
+    for batch in rows {
+        for r in 0..batch.len() {
+            let row = batch.row(r);
+            let byol = plan.is_byol(&row);
             for (i, column) in plan.columns.iter().enumerate() {
-                let cell = plan.cell(request, row, i, byol)?;
+                let cell = plan.cell(request, &row, i, byol)?;
                 scratch.clear();
                 let field: &[u8] = match &cell {
                     CellRef::Null => b"",
                     CellRef::Bool(true) => b"true",
                     CellRef::Bool(false) => b"false",
-                    CellRef::Integer(n) => {
-                        let _ = write!(scratch, "{n}");
-                        &scratch
-                    }
-                    CellRef::Number(n) => {
-                        let _ = write!(scratch, "{n}");
+                    CellRef::Integer(n) => numbers.format(*n).as_bytes(),
+                    CellRef::Decimal(n) => {
+                        push_decimal(&mut scratch, *n, 0);
                         &scratch
                     }
                     CellRef::Money(m) => {
-                        scratch.extend_from_slice(decimal_string(*m).as_bytes());
+                        push_decimal(&mut scratch, *m, 2);
                         &scratch
                     }
                     CellRef::Text(t) => text_field(column, t, &mut scratch),
                     CellRef::Owned(t) => text_field(column, t, &mut scratch),
                 };
-                w.write_field(field).map_err(|e| e.to_string())?;
+                writer.write_field(field).map_err(|e| e.to_string())?;
             }
-            w.write_record(None::<&[u8]>).map_err(|e| e.to_string())
-        },
-        || {
-            let full = writer.replace(new_writer());
-            let bytes = full.into_inner().map_err(|e| e.to_string())?;
-            Ok(bytes.is_empty() || send(bytes))
-        },
-    )
+            writer
+                .write_record(None::<&[u8]>)
+                .map_err(|e| e.to_string())?;
+        }
+        let full = std::mem::replace(&mut writer, new_writer());
+        let bytes = full.into_inner().map_err(|e| e.to_string())?;
+        if !bytes.is_empty() && !send(bytes) {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Ten-thousandths written as a decimal number with at least `min_decimals` decimals
+/// and no trailing zeros past them: with 2, what [`decimal_string`] makes of money;
+/// with 0, what `f64`'s display makes of [`units`] (hours), without either's
+/// allocation or floating point.
+fn push_decimal(out: &mut Vec<u8>, ten_thousandths: i64, min_decimals: usize) {
+    if ten_thousandths < 0 {
+        out.push(b'-');
+    }
+    let abs = ten_thousandths.unsigned_abs();
+    out.extend_from_slice(itoa::Buffer::new().format(abs / 10_000).as_bytes());
+    let fraction = abs % 10_000;
+    let digits = [
+        fraction / 1_000,
+        fraction / 100 % 10,
+        fraction / 10 % 10,
+        fraction % 10,
+    ];
+    let mut shown = digits.len();
+    while shown > min_decimals && digits[shown - 1] == 0 {
+        shown -= 1;
+    }
+    if shown > 0 {
+        out.push(b'.');
+        out.extend(digits[..shown].iter().map(|d| b'0' + *d as u8));
+    }
+}
+
+/// One stored value copied out of SQLite's row buffer (text and blobs as a range of
+/// [`RawRows::bytes`]).
+#[derive(Clone, Copy)]
+enum RawCell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(usize, usize),
+    Blob(usize, usize),
+}
+
+/// Rows of stored values, copied out of SQLite so that another thread can format them:
+/// every text in one buffer, every value in one list, `width` values a row.
+struct RawRows {
+    width: usize,
+    bytes: Vec<u8>,
+    cells: Vec<RawCell>,
+}
+
+impl RawRows {
+    fn new(width: usize) -> Self {
+        RawRows {
+            width,
+            bytes: Vec::with_capacity(HANDOFF_ROWS * 512),
+            cells: Vec::with_capacity(HANDOFF_ROWS * width),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.cells.len() / self.width.max(1)
+    }
+
+    fn push(&mut self, row: &rusqlite::Row<'_>) -> Result<(), String> {
+        for i in 0..self.width {
+            let mut range = |bytes: &[u8]| {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(bytes);
+                (start, self.bytes.len())
+            };
+            let cell = match row.get_ref(i).map_err(|e| e.to_string())? {
+                ValueRef::Null => RawCell::Null,
+                ValueRef::Integer(n) => RawCell::Integer(n),
+                ValueRef::Real(r) => RawCell::Real(r),
+                ValueRef::Text(t) => {
+                    let (start, end) = range(t);
+                    RawCell::Text(start, end)
+                }
+                ValueRef::Blob(b) => {
+                    let (start, end) = range(b);
+                    RawCell::Blob(start, end)
+                }
+            };
+            self.cells.push(cell);
+        }
+        Ok(())
+    }
+
+    fn row(&self, r: usize) -> RawRow<'_> {
+        RawRow {
+            bytes: &self.bytes,
+            cells: &self.cells[r * self.width..(r + 1) * self.width],
+        }
+    }
+}
+
+/// One row of [`RawRows`].
+struct RawRow<'a> {
+    bytes: &'a [u8],
+    cells: &'a [RawCell],
+}
+
+impl RowValues for RawRow<'_> {
+    fn value(&self, i: usize) -> Result<ValueRef<'_>, String> {
+        Ok(match self.cells.get(i).ok_or("no such column")? {
+            RawCell::Null => ValueRef::Null,
+            RawCell::Integer(n) => ValueRef::Integer(*n),
+            RawCell::Real(r) => ValueRef::Real(*r),
+            RawCell::Text(a, b) => ValueRef::Text(&self.bytes[*a..*b]),
+            RawCell::Blob(a, b) => ValueRef::Blob(&self.bytes[*a..*b]),
+        })
+    }
 }
 
 /// A text field, with the apostrophe that keeps a spreadsheet from running it.
@@ -436,4 +613,33 @@ pub fn read_cells(
             Ok(rows.is_empty() || send(rows))
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decimal(value: i64, min_decimals: usize) -> String {
+        let mut out = Vec::new();
+        push_decimal(&mut out, value, min_decimals);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn decimals_are_written_as_money_and_hours_were_before() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut values = vec![0, 1, -1, 5, -5, 9_999, 10_000, -10_000, 123_400, 10_000_001];
+        for _ in 0..100_000 {
+            // xorshift: values of every magnitude up to a hundred billion hours.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let magnitude = 10_i64.pow((state % 16) as u32);
+            values.push((state >> 20) as i64 % magnitude * if state & 1 == 0 { 1 } else { -1 });
+        }
+        for v in values {
+            assert_eq!(decimal(v, 2), decimal_string(v), "money {v}");
+            assert_eq!(decimal(v, 0), format!("{}", units(v)), "hours {v}");
+        }
+    }
 }
