@@ -147,8 +147,48 @@ impl Fact for usage::Model {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr> {
         build::<Self, usage::ActiveModel>(values)
     }
+    /// Field by field in column order (the generic way through the active model cost 6 %
+    /// of the SQLite writer's instructions on the largest dataset); a test checks that
+    /// it agrees with the generic way.
     fn into_values(self) -> Vec<Value> {
-        values::<Self, usage::ActiveModel>(self)
+        vec![
+            Value::from(self.publisher_id),
+            Value::from(self.marketplace_subscription_id),
+            Value::from(self.usage_date),
+            Value::from(self.meter_id),
+            Value::from(self.month_start_date),
+            Value::from(self.offer_id),
+            Value::from(self.offer_name),
+            Value::from(self.offer_type),
+            Value::from(self.sku),
+            Value::from(self.plan_id),
+            Value::from(self.sku_billing_type),
+            Value::from(self.azure_license_type),
+            Value::from(self.channel),
+            Value::from(self.marketplace_license_type),
+            Value::from(self.customer_country),
+            Value::from(self.is_preview_sku),
+            Value::from(self.is_private_offer),
+            Value::from(self.vm_size),
+            Value::from(self.core_size),
+            Value::from(self.deployment_method),
+            Value::from(self.usage_type),
+            Value::from(self.normalized_usage),
+            Value::from(self.raw_usage),
+            Value::from(self.metered_usage),
+            Value::from(self.meter_dimension),
+            Value::from(self.usage_unit),
+            Value::from(self.usage_reference),
+            Value::from(self.customer_id),
+            Value::from(self.customer_name),
+            Value::from(self.customer_company_name),
+            Value::from(self.billing_account_id),
+            Value::from(self.customer_currency_cc),
+            Value::from(self.price_cc),
+            Value::from(self.estimated_extended_charge_cc),
+            Value::from(self.payout_currency_pc),
+            Value::from(self.estimated_extended_charge_pc),
+        ]
     }
     fn publisher_id(&self) -> i64 {
         self.publisher_id
@@ -263,5 +303,61 @@ impl Fact for payouts::Model {
     }
     fn contribute(&self, sign: i64, rollups: &mut Rollups) {
         rollups.add_payout(self, sign);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_values_field_by_field_are_the_active_models() {
+        let date = |d: &str| d.parse::<NaiveDate>().unwrap();
+        let row = usage::Model {
+            publisher_id: 7,
+            marketplace_subscription_id: "sub".into(),
+            usage_date: date("2026-01-05"),
+            meter_id: "meter".into(),
+            month_start_date: date("2026-01-01"),
+            offer_id: "offer".into(),
+            offer_name: "Offer".into(),
+            offer_type: "SaaS".into(),
+            sku: "std".into(),
+            plan_id: "plan".into(),
+            sku_billing_type: "Paid".into(),
+            azure_license_type: "Enterprise".into(),
+            channel: "Direct Enterprise".into(),
+            marketplace_license_type: "Free".into(),
+            customer_country: "US".into(),
+            is_preview_sku: true,
+            is_private_offer: false,
+            vm_size: "D2".into(),
+            core_size: 2,
+            deployment_method: "VM".into(),
+            usage_type: "Metered".into(),
+            normalized_usage: 11,
+            raw_usage: 12,
+            metered_usage: 13,
+            meter_dimension: "dim".into(),
+            usage_unit: "GB".into(),
+            usage_reference: "ref".into(),
+            customer_id: "cust".into(),
+            customer_name: "Pat".into(),
+            customer_company_name: "Doe".into(),
+            billing_account_id: "ba".into(),
+            customer_currency_cc: "EUR".into(),
+            price_cc: 14,
+            estimated_extended_charge_cc: 15,
+            payout_currency_pc: "USD".into(),
+            estimated_extended_charge_pc: 16,
+        };
+        assert_eq!(
+            row.clone().into_values(),
+            values::<usage::Model, usage::ActiveModel>(row.clone())
+        );
+        assert_eq!(
+            usage::Model::from_values(row.clone().into_values()).unwrap(),
+            row
+        );
     }
 }
