@@ -814,39 +814,54 @@ async fn large_downloads_match_the_grid_row_for_row(backend: Backend) {
         .collect();
     app.store(a.publisher_id, "u", FactBatch::Usage(rows)).await;
     let token = app.token(&a.admin_email).await;
-    let path = "/api/v1/reports/usage/details?start=2026-06&sort=-NormalizedUsage";
+    // The default sort (newest day first, on the period column), its reverse, and a
+    // sort on another column.
+    for sort in ["", "&sort=UsageDate", "&sort=-NormalizedUsage"] {
+        let path = format!("/api/v1/reports/usage/details?start=2026-06{sort}");
+        let pages = every_page(&app, &path, &token).await;
+        let counted: GridPage<GridRow> =
+            json(&app, &format!("{path}&total=true&pageSize=1"), &token).await;
+        assert_eq!(
+            Some(pages.len() as u64),
+            counted.total,
+            "the period's rows ({sort})"
+        );
+        assert!(pages.len() > 10_000, "{} rows in the period", pages.len());
 
-    let mut pages: Vec<GridRow> = Vec::new();
+        let res = app.get(&format!("{path}&format=csv"), &token).await;
+        assert_eq!(res.status(), 200);
+        let body = res.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let columns = Dataset::Usage.columns();
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), pages.len(), "every row, once ({sort})");
+        for (n, (record, row)) in records.iter().zip(&pages).enumerate() {
+            for (i, column) in columns.iter().enumerate() {
+                assert_eq!(
+                    &record[i],
+                    row.text(&column.json_name()),
+                    "row {n}, column {} ({sort})",
+                    column.name
+                );
+            }
+        }
+    }
+}
+
+/// Every row of a grid, through its pages of 1,000.
+async fn every_page(app: &TestApp, path: &str, token: &str) -> Vec<GridRow> {
+    let mut rows: Vec<GridRow> = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let url = match &cursor {
             None => format!("{path}&pageSize=1000"),
             Some(c) => format!("{path}&pageSize=1000&cursor={c}"),
         };
-        let page: GridPage<GridRow> = json(&app, &url, &token).await;
-        pages.extend(page.rows);
+        let page: GridPage<GridRow> = json(app, &url, token).await;
+        rows.extend(page.rows);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
-    assert!(pages.len() > 10_000, "{} rows in the period", pages.len());
-
-    let res = app.get(&format!("{path}&format=csv"), &token).await;
-    assert_eq!(res.status(), 200);
-    let body = res.text().await.unwrap();
-    let mut reader = csv::Reader::from_reader(body.as_bytes());
-    let columns = Dataset::Usage.columns();
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(records.len(), pages.len(), "every row, once");
-    for (n, (record, row)) in records.iter().zip(&pages).enumerate() {
-        for (i, column) in columns.iter().enumerate() {
-            assert_eq!(
-                &record[i],
-                row.text(&column.json_name()),
-                "row {n}, column {}",
-                column.name
-            );
+            None => return rows,
         }
     }
 }

@@ -460,7 +460,7 @@ impl GridRequest {
 
     /// The WHERE conditions of the request: publisher, period, slicers, filters.
     fn condition(&self) -> Condition {
-        self.scope_condition(false).add(self.narrowing())
+        self.scope_condition(false, false).add(self.narrowing())
     }
 
     /// Publisher and period. With `period_off_index`, the period's range is written so
@@ -468,7 +468,16 @@ impl GridRequest {
     /// planner, without statistics on how much of the data a period holds, otherwise
     /// prefers that range and sorts the whole period, where the sort column's index
     /// reads one page's rows in order (checking the period on each index entry).
-    fn scope_condition(&self, period_off_index: bool) -> Condition {
+    ///
+    /// With `after_cursor` (a read that continues after a cursor's row) and a sort on the
+    /// period column itself, only the period's near end is written: the cursor's row
+    /// value bounds the far end, and it comes from a row of this period (the cursor is
+    /// sealed to this query). SQLite ranges an index over one lower and one upper bound
+    /// per column; given the period's end too, it ranged over the whole period and
+    /// tested the row value on every entry, so each chunk of a download stepped over
+    /// every row sent before it (0.17 s a chunk of 8,192 late in a 10M download, 56 s for
+    /// its 2,563,146 rows).
+    fn scope_condition(&self, period_off_index: bool, after_cursor: bool) -> Condition {
         let mut cond =
             Condition::all().add(Expr::col(Alias::new("publisher_id")).eq(self.publisher_id));
         match (self.scope, self.spec.period) {
@@ -478,7 +487,16 @@ impl GridRequest {
                 } else {
                     Expr::col(Alias::new(col))
                 };
-                cond = cond.add(column.between(p.start.first_day(), p.end.last_day()));
+                let (from, to) = (p.start.first_day(), p.end.last_day());
+                cond = cond.add(if after_cursor && col == self.sort.db.as_str() {
+                    if self.descending {
+                        column.gte(from)
+                    } else {
+                        column.lte(to)
+                    }
+                } else {
+                    column.between(from, to)
+                });
             }
             (Scope::Days(from, to), PeriodKind::Span { start, end }) => {
                 cond = cond.add(Expr::col(Alias::new(start)).lte(to)).add(
@@ -569,7 +587,7 @@ impl GridRequest {
             q.column(Alias::new(c.db.as_str()));
         }
         q.cond_where(
-            self.scope_condition(sqlite && self.sort_is_indexed())
+            self.scope_condition(sqlite && self.sort_is_indexed(), after.is_some())
                 .add(self.narrowing()),
         );
         self.keyset_and_order(&mut q, after, limit);
@@ -594,7 +612,7 @@ impl GridRequest {
             inner.column(Alias::new(c.db.as_str()));
         }
         inner.cond_where(
-            self.scope_condition(true)
+            self.scope_condition(true, false)
                 .add(self.narrowing_part(Some(true))),
         );
         self.keyset_and_order(&mut inner, after, budget);
