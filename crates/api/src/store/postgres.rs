@@ -171,6 +171,16 @@ async fn refresh_statistics(pool: &PgPool, table: &str) {
     }
 }
 
+/// The rollup tables a dataset's batches add to.
+fn rollup_tables(dataset: Dataset) -> &'static [&'static str] {
+    match dataset {
+        Dataset::Orders => &["rollup_orders", "rollup_customer_orders"],
+        Dataset::Usage => &["rollup_usage"],
+        Dataset::Payouts => &["rollup_payouts"],
+        Dataset::Customers | Dataset::Licenses => &[],
+    }
+}
+
 pub async fn store<M: Fact>(
     pool: &PgPool,
     meta: &BatchMeta,
@@ -355,6 +365,11 @@ pub async fn store<M: Fact>(
     );
     if progress.rows >= ANALYZE_AFTER_ROWS {
         refresh_statistics(pool, &table).await;
+        // The rollups the batch added to: without statistics the planner estimated one
+        // row for a period's scan of them.
+        for rollup in rollup_tables(dataset) {
+            refresh_statistics(pool, rollup).await;
+        }
     }
     Ok(Written::Stored(StoreOutcome {
         batch_id,

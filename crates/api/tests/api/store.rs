@@ -421,6 +421,8 @@ async fn a_large_postgres_batch_leaves_planner_statistics() {
     let t = app.tenant("alpha", &[Permission::Summary]).await;
     let p = t.publisher_id;
     let reltuples = "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = 'orders'";
+    let rollup_reltuples =
+        "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = 'rollup_orders'";
     let small = (0..10)
         .map(|i| {
             order(
@@ -439,6 +441,7 @@ async fn a_large_postgres_batch_leaves_planner_statistics() {
         -1,
         "a small batch is left to autovacuum"
     );
+    assert_eq!(app.scalar(rollup_reltuples).await, -1);
     let large = (0..50_000)
         .map(|i| {
             order(
@@ -456,5 +459,11 @@ async fn a_large_postgres_batch_leaves_planner_statistics() {
     assert!(
         (45_000..=55_000).contains(&estimated),
         "the planner estimates {estimated} rows"
+    );
+    // The batch's 50,000 orders share one slicer combination: one rollup row.
+    assert_eq!(
+        app.scalar(rollup_reltuples).await,
+        1,
+        "the rollups the batch added to have statistics too"
     );
 }
