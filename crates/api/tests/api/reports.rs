@@ -527,7 +527,7 @@ async fn walk(app: &TestApp, path: &str, token: &str) -> Vec<GridRow> {
             Some(c) => cursor = Some(c),
             None => return rows,
         }
-        assert!(rows.len() < 10_000, "paging must end");
+        assert!(rows.len() < 100_000, "paging must end");
     }
 }
 
@@ -818,7 +818,7 @@ async fn large_downloads_match_the_grid_row_for_row(backend: Backend) {
     // sort on another column.
     for sort in ["", "&sort=UsageDate", "&sort=-NormalizedUsage"] {
         let path = format!("/api/v1/reports/usage/details?start=2026-06{sort}");
-        let pages = every_page(&app, &path, &token).await;
+        let pages = walk(&app, &format!("{path}&pageSize=1000"), &token).await;
         let counted: GridPage<GridRow> =
             json(&app, &format!("{path}&total=true&pageSize=1"), &token).await;
         assert_eq!(
@@ -848,23 +848,6 @@ async fn large_downloads_match_the_grid_row_for_row(backend: Backend) {
     }
 }
 
-/// Every row of a grid, through its pages of 1,000.
-async fn every_page(app: &TestApp, path: &str, token: &str) -> Vec<GridRow> {
-    let mut rows: Vec<GridRow> = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let url = match &cursor {
-            None => format!("{path}&pageSize=1000"),
-            Some(c) => format!("{path}&pageSize=1000&cursor={c}"),
-        };
-        let page: GridPage<GridRow> = json(app, &url, token).await;
-        rows.extend(page.rows);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return rows,
-        }
-    }
-}
 on_both_databases!(large_downloads_match_the_grid_row_for_row);
 
 async fn personal_data_is_masked_without_the_customers_permission(backend: Backend) {
