@@ -73,9 +73,13 @@ impl ReportCache {
         Fut: Future<Output = Result<T, ApiError>>,
     {
         let key = key(db, caller, req).await?;
-        if let Some(hit) = self.inner.get(&key) {
-            return Ok(respond_bytes(req, &hit.body, &hit.etag));
-        }
+        // One computation per key at a time: the other requests for it wait for its
+        // answer instead of each computing the same report (32 clients asking for a
+        // new period's Summary at once used to compute it 32 times over).
+        let guard = match self.inner.get_value_or_guard_async(&key).await {
+            Ok(hit) => return Ok(respond_bytes(req, &hit.body, &hit.etag)),
+            Err(guard) => guard,
+        };
         let value = compute().await?;
         let body = serde_json::to_vec(&value)
             .map_err(|e| ApiError::internal(format!("serialising a report: {e}")))?;
@@ -84,7 +88,8 @@ impl ReportCache {
             body: body.into(),
             etag: etag.into(),
         };
-        self.inner.insert(key, answer.clone());
+        // A failed computation drops the guard unfilled, and the next waiter computes.
+        let _ = guard.insert(answer.clone());
         Ok(respond_bytes(req, &answer.body, &answer.etag))
     }
 }
