@@ -229,16 +229,7 @@ impl Sums {
                 let Some(&m) = index.get(&Month::of(month)) else {
                     continue;
                 };
-                let key = if dims[i] == Dim::Preview {
-                    // Booleans come back as text: `1`/`0` from SQLite, `true`/`false`
-                    // from PostgreSQL.
-                    PreviewStatus::of(key == "1" || key == "true")
-                        .name()
-                        .to_owned()
-                } else {
-                    key
-                };
-                sums[i].entry(key).or_insert_with(|| vec![0; months.len()])[m] += value;
+                add_to(&mut sums[i], dims[i], key, m, months.len(), value);
             }
         }
         Ok(sums)
@@ -283,12 +274,7 @@ impl Sums {
                 let Some(key) = r.try_get_by_index::<Option<String>>(i + 1)? else {
                     continue;
                 };
-                let key = if *dim == Dim::Preview {
-                    PreviewStatus::of(key == "true").name().to_owned()
-                } else {
-                    key
-                };
-                sums[i].entry(key).or_insert_with(|| vec![0; months.len()])[m] += value;
+                add_to(&mut sums[i], *dim, key, m, months.len(), value);
                 break;
             }
         }
@@ -726,4 +712,25 @@ pub async fn options<C: ConnectionTrait>(
             })
             .collect(),
     })
+}
+
+/// Adds a grouped row's measure to its column's sums, under its key in month `m` of
+/// `months`. Preview flags come back as text (`1`/`0` from SQLite, `true`/`false` from
+/// PostgreSQL) and are kept under their status name.
+fn add_to(
+    sums: &mut HashMap<String, Vec<i64>>,
+    dim: Dim,
+    key: String,
+    m: usize,
+    months: usize,
+    value: i64,
+) {
+    let key = if dim == Dim::Preview {
+        PreviewStatus::of(key == "1" || key == "true")
+            .name()
+            .to_owned()
+    } else {
+        key
+    };
+    sums.entry(key).or_insert_with(|| vec![0; months])[m] += value;
 }
