@@ -73,24 +73,43 @@ impl ReportCache {
         Fut: Future<Output = Result<T, ApiError>>,
     {
         let key = key(db, caller, req).await?;
-        // One computation per key at a time: the other requests for it wait for its
-        // answer instead of each computing the same report (32 clients asking for a
-        // new period's Summary at once used to compute it 32 times over).
+        let answer = self
+            .get_or_compute(key, || async {
+                let value = compute().await?;
+                serde_json::to_vec(&value)
+                    .map_err(|e| ApiError::internal(format!("serialising a report: {e}")))
+            })
+            .await?;
+        Ok(respond_bytes(req, &answer.body, &answer.etag))
+    }
+
+    /// The cached answer under `key`, or the body `compute` makes, kept under it.
+    ///
+    /// One computation per key at a time: the other requests for it wait for its answer
+    /// instead of each computing the same report (32 clients asking for a new period's
+    /// Summary at once used to compute it 32 times over). A failed computation leaves
+    /// the key empty, and the next waiter computes.
+    async fn get_or_compute<F, Fut>(
+        &self,
+        key: String,
+        compute: F,
+    ) -> Result<CachedAnswer, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<u8>, ApiError>>,
+    {
         let guard = match self.inner.get_value_or_guard_async(&key).await {
-            Ok(hit) => return Ok(respond_bytes(req, &hit.body, &hit.etag)),
+            Ok(hit) => return Ok(hit),
             Err(guard) => guard,
         };
-        let value = compute().await?;
-        let body = serde_json::to_vec(&value)
-            .map_err(|e| ApiError::internal(format!("serialising a report: {e}")))?;
+        let body = compute().await?;
         let etag = etag_of(&body);
         let answer = CachedAnswer {
             body: body.into(),
             etag: etag.into(),
         };
-        // A failed computation drops the guard unfilled, and the next waiter computes.
         let _ = guard.insert(answer.clone());
-        Ok(respond_bytes(req, &answer.body, &answer.etag))
+        Ok(answer)
     }
 }
 
@@ -124,4 +143,92 @@ async fn key<C: ConnectionTrait>(
         req.path(),
         req.query_string()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// 32 concurrent requests for one new key compute it once and all get its answer.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_requests_for_a_new_key_compute_it_once() {
+        let cache = ReportCache::new(1 << 20);
+        let computed = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..32 {
+            let (cache, computed) = (cache.clone(), computed.clone());
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get_or_compute("summary?start=2026-01".to_owned(), || async move {
+                        computed.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        Ok(b"{\"total\":42}".to_vec())
+                    })
+                    .await
+            }));
+        }
+        for task in tasks {
+            let answer = task.await.expect("task").expect("answer");
+            assert_eq!(&*answer.body, b"{\"total\":42}");
+            assert_eq!(&*answer.etag, etag_of(b"{\"total\":42}"));
+        }
+        assert_eq!(
+            computed.load(Ordering::SeqCst),
+            1,
+            "computed more than once"
+        );
+        // Another key is its own computation.
+        cache
+            .get_or_compute("summary?start=2026-04".to_owned(), || async {
+                computed.fetch_add(1, Ordering::SeqCst);
+                Ok(b"{}".to_vec())
+            })
+            .await
+            .expect("answer");
+        assert_eq!(computed.load(Ordering::SeqCst), 2);
+    }
+
+    /// A failed computation keeps nothing: the waiters behind it compute in its place.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_computation_leaves_the_key_to_the_next_request() {
+        let cache = ReportCache::new(1 << 20);
+        let computed = Arc::new(AtomicUsize::new(0));
+        let failing = {
+            let (cache, computed) = (cache.clone(), computed.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_compute("k".to_owned(), || async move {
+                        computed.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        Err(ApiError::internal("the database went away".to_owned()))
+                    })
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let waiter = {
+            let (cache, computed) = (cache.clone(), computed.clone());
+            tokio::spawn(async move {
+                cache
+                    .get_or_compute("k".to_owned(), || async move {
+                        computed.fetch_add(1, Ordering::SeqCst);
+                        Ok(b"[1]".to_vec())
+                    })
+                    .await
+            })
+        };
+        assert!(failing.await.expect("task").is_err());
+        let answer = waiter.await.expect("task").expect("the waiter computes");
+        assert_eq!(&*answer.body, b"[1]");
+        assert_eq!(computed.load(Ordering::SeqCst), 2);
+        // And the answer is kept now.
+        let again = cache
+            .get_or_compute("k".to_owned(), || async { Ok(b"[2]".to_vec()) })
+            .await
+            .expect("answer");
+        assert_eq!(&*again.body, b"[1]");
+    }
 }
