@@ -9,6 +9,7 @@ pub mod convert;
 pub mod handlers;
 pub mod references;
 
+use chrono::Datelike;
 use std::io::Read;
 use std::str::FromStr;
 
@@ -579,6 +580,14 @@ where
         }
         let optional = optional(target, derives_channel);
         match convert::value(target.dictionary, &target.sql, *cell, optional) {
+            Ok(Value::ChronoDate(Some(d)))
+                if target.dictionary.name == "MonthStartDate" && d.day() != 1 =>
+            {
+                errors.push((
+                    target.dictionary.name,
+                    format!("{d} is not the first day of a month"),
+                ));
+            }
             Ok(value) => {
                 if target.dictionary.name == "AzureLicenseType"
                     && let Value::String(Some(name)) = &value

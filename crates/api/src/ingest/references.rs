@@ -23,6 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::Datelike;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use shared::dictionary::Dataset;
 
@@ -236,6 +237,20 @@ impl References for orders::Model {
 
 impl References for usage::Model {
     fn check_references(&self, known: &mut Known, line: u64, problems: &mut Problems) {
+        // Reports count a usage row in its MonthStartDate's month and list it by its
+        // UsageDate: the two must agree.
+        if self.month_start_date.day() == 1
+            && (self.month_start_date.year(), self.month_start_date.month())
+                != (self.usage_date.year(), self.usage_date.month())
+        {
+            problems.push((
+                "MonthStartDate",
+                format!(
+                    "{} is not the month of UsageDate {}",
+                    self.month_start_date, self.usage_date
+                ),
+            ));
+        }
         known.check_activity(
             line,
             &self.customer_id,

@@ -545,3 +545,64 @@ async fn an_offer_keeps_its_type(backend: Backend) {
     .await;
 }
 on_both_databases!(an_offer_keeps_its_type);
+
+/// `MonthStartDate` is the first of a month, and a usage row's is its `UsageDate`'s
+/// month: reports count a row in the one and list it by the other, so a row where they
+/// disagree would be counted in a month whose grid does not show it.
+async fn month_start_dates_are_first_days_and_match_the_usage_date(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let alpha = app
+        .tenant("alpha", &[Permission::Summary])
+        .await
+        .publisher_id;
+    accepted(
+        &app,
+        alpha,
+        Dataset::Customers,
+        "c",
+        &csv(Dataset::Customers, &[&[]]),
+    )
+    .await;
+    let usage = csv(
+        Dataset::Usage,
+        &[
+            &[],
+            &[("MonthStartDate", "2026-01-15")],
+            &[("MonthStartDate", "2026-02-01"), ("MeterId", "m-3")],
+        ],
+    );
+    let r = refused(&app, alpha, Dataset::Usage, "u", &usage).await;
+    assert_eq!(r.total, 2, "{r:?}");
+    assert_eq!(
+        (r.errors[0].line, r.errors[0].column.as_deref()),
+        (3, Some("MonthStartDate"))
+    );
+    assert_eq!(
+        r.errors[0].reason,
+        "2026-01-15 is not the first day of a month"
+    );
+    assert_eq!(
+        (r.errors[1].line, r.errors[1].column.as_deref()),
+        (4, Some("MonthStartDate"))
+    );
+    assert_eq!(
+        r.errors[1].reason,
+        "2026-02-01 is not the month of UsageDate 2026-01-05"
+    );
+    let orders = csv(Dataset::Orders, &[&[("MonthStartDate", "2026-01-31")]]);
+    let r = refused(&app, alpha, Dataset::Orders, "o", &orders).await;
+    assert_eq!(only(&r).column.as_deref(), Some("MonthStartDate"));
+    assert_eq!(rows_of(&app, "usage", alpha).await, 0);
+    assert_eq!(rows_of(&app, "orders", alpha).await, 0);
+    // The same rows with agreeing dates go in.
+    accepted(
+        &app,
+        alpha,
+        Dataset::Usage,
+        "u",
+        &csv(Dataset::Usage, &[&[]]),
+    )
+    .await;
+    assert_eq!(rows_of(&app, "usage", alpha).await, 1);
+}
+on_both_databases!(month_start_dates_are_first_days_and_match_the_usage_date);
