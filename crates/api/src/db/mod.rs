@@ -36,6 +36,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .map_err(|e| DbErr::Custom(format!("bad SQLite URL {url}: {e}")))?;
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
+                // Only a new database takes it (an existing one keeps the page size it
+                // was made with). Large pages make a batch's inserts far cheaper: fewer
+                // B-tree levels and page splits per row (200,000 usage rows into a new
+                // database: 4.5 s with 4 KiB pages, 2.7 s with 64 KiB; see
+                // docs/ingest-performance.md).
+                .page_size(SQLITE_PAGE_SIZE)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
@@ -61,6 +67,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     migrator.close().await?;
     Database::connect(options).await
 }
+
+/// The page size of a new SQLite database (bytes): SQLite's largest.
+pub const SQLITE_PAGE_SIZE: u32 = 65_536;
 
 /// SQLite's page cache per pooled connection (KiB, negative as the pragma takes it): small,
 /// so that eight connections reading a large download cannot hold much memory. (Batches
