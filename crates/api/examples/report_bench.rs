@@ -328,8 +328,16 @@ async fn main() {
                     "&sort=-NormalizedUsage&filter=OfferType:in:SaaS",
                 ),
                 (
-                    "usage details, contains filter",
+                    "usage details, contains filter (no offer matches)",
                     "&filter=OfferName:contains:cloud",
+                ),
+                (
+                    "usage details, contains filter (one offer matches)",
+                    "&filter=OfferName:contains:gateway",
+                ),
+                (
+                    "usage details, contains filter on CustomerCompanyName (scans)",
+                    "&filter=CustomerCompanyName:contains:zz",
                 ),
                 ("orders details, first page", ""),
                 (

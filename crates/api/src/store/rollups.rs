@@ -2,7 +2,7 @@
 //! number of slices a batch touches, not its rows), then added to the rollup tables with
 //! one upsert per table chunk.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -33,9 +33,14 @@ pub struct Rollups {
     orders: HashMap<String, [i64; 2]>,
     customer_orders: HashMap<String, [i64; 2]>,
     usage: HashMap<String, [i64; 4]>,
+    /// The largest and smallest `NormalizedUsage` of the rows the batch writes, by usage
+    /// slice (see `m0006_rollup_bounds`).
+    usage_bounds: HashMap<String, [i64; 2]>,
     payouts: HashMap<String, [i64; 2]>,
     offers: HashMap<String, OfferDim>,
     plans: HashMap<String, (String, bool)>,
+    /// Every (offer, name) pair the batch's rows carry, joined by `SEP` (`offer_names`).
+    offer_names: HashSet<String>,
     removed_any: bool,
     key: String,
 }
@@ -111,6 +116,13 @@ impl Rollups {
         self.key.clear();
         self.key.push_str(offer_id);
         self.key.push(SEP);
+        self.key.push_str(name);
+        if !self.offer_names.contains(self.key.as_str()) {
+            self.offer_names.insert(self.key.clone());
+        }
+        self.key.clear();
+        self.key.push_str(offer_id);
+        self.key.push(SEP);
         self.key.push_str(sku);
         match self.plans.get_mut(self.key.as_str()) {
             Some(plan) if plan.0 == mlt && plan.1 == preview => {}
@@ -182,6 +194,13 @@ impl Rollups {
             [1, u.normalized_usage, u.raw_usage, u.metered_usage],
         );
         if sign > 0 {
+            let n = u.normalized_usage;
+            match self.usage_bounds.get_mut(self.key.as_str()) {
+                Some(b) => *b = [Ord::max(b[0], n), Ord::min(b[1], n)],
+                None => {
+                    self.usage_bounds.insert(self.key.clone(), [n, n]);
+                }
+            }
             self.note_dimensions(
                 &u.offer_id,
                 &u.offer_name,
@@ -277,23 +296,32 @@ impl Rollups {
             rows,
         )?;
 
+        // A slice whose sums did not change may still have new rows, and so new bounds.
+        // A slice with removed rows only keeps its bounds: they stay bounds.
         let mut rows = Vec::new();
-        for (k, v) in self.usage.iter().filter(|(_, v)| **v != [0; 4]) {
+        for (k, v) in &self.usage {
+            let bounds = self.usage_bounds.get(k);
+            if *v == [0; 4] && bounds.is_none() {
+                continue;
+            }
             let mut row = slice_values(k)?;
             row.extend(v.iter().map(|x| Value::from(*x)));
+            let [max, min] = bounds.copied().unwrap_or([i64::MIN, i64::MAX]);
+            row.extend([Value::from(max), Value::from(min)]);
             rows.push(row);
         }
-        upsert_sum(
+        upsert(
             &mut out,
             backend,
             "rollup_usage",
-            &SLICE,
-            &["usage_type"],
+            &[&SLICE[..], &["usage_type"]].concat(),
             &[
-                "row_count",
-                "normalized_usage",
-                "raw_usage",
-                "metered_usage",
+                ("row_count", Merge::Add),
+                ("normalized_usage", Merge::Add),
+                ("raw_usage", Merge::Add),
+                ("metered_usage", Merge::Add),
+                ("max_normalized_usage", Merge::Max),
+                ("min_normalized_usage", Merge::Min),
             ],
             rows,
         )?;
@@ -413,8 +441,42 @@ impl Rollups {
             );
             out.push(backend.build(&insert));
         }
+        let names: Vec<_> = self.offer_names.iter().collect();
+        for chunk in names.chunks(MAX_PARAMS / 3) {
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new("offer_names"))
+                .columns(["publisher_id", "offer_id", "offer_name"].map(Alias::new));
+            for key in chunk {
+                let (offer_id, name) = key.split_once(SEP).unwrap_or((key.as_str(), ""));
+                insert
+                    .values([
+                        publisher_id.into(),
+                        offer_id.to_owned().into(),
+                        name.to_owned().into(),
+                    ])
+                    .map_err(|e| DbErr::Custom(e.to_string()))?;
+            }
+            insert.on_conflict(
+                OnConflict::columns(["publisher_id", "offer_id", "offer_name"].map(Alias::new))
+                    .do_nothing()
+                    .to_owned(),
+            );
+            out.push(backend.build(&insert));
+        }
         Ok(())
     }
+}
+
+/// How an upsert merges a measure into an existing row's.
+#[derive(Clone, Copy, Debug)]
+enum Merge {
+    /// Adds it.
+    Add,
+    /// Keeps the larger (a NULL, "not known", stays NULL).
+    Max,
+    /// Keeps the smaller (a NULL stays NULL).
+    Min,
 }
 
 /// Adds to `out` the upserts of `rows` (key columns then measures) into `table`, adding
@@ -428,11 +490,25 @@ fn upsert_sum(
     measures: &[&str],
     rows: Vec<Vec<Value>>,
 ) -> Result<(), DbErr> {
+    let key: Vec<&str> = key.iter().chain(extra_key).copied().collect();
+    let measures: Vec<(&str, Merge)> = measures.iter().map(|m| (*m, Merge::Add)).collect();
+    upsert(out, backend, table, &key, &measures, rows)
+}
+
+/// Adds to `out` the upserts of `rows` (key columns then measures) into `table`, merging
+/// the measures into an existing row with the same key.
+fn upsert(
+    out: &mut Vec<Statement>,
+    backend: DbBackend,
+    table: &str,
+    key: &[&str],
+    measures: &[(&str, Merge)],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), DbErr> {
     let columns: Vec<&str> = key
         .iter()
-        .chain(extra_key)
-        .chain(measures)
         .copied()
+        .chain(measures.iter().map(|(m, _)| *m))
         .collect();
     for chunk in rows.chunks(MAX_PARAMS / columns.len()) {
         let mut insert = Query::insert();
@@ -444,13 +520,23 @@ fn upsert_sum(
                 .values(row.iter().cloned().map(Into::into))
                 .map_err(|e| DbErr::Custom(e.to_string()))?;
         }
-        let mut on_conflict =
-            OnConflict::columns(key.iter().chain(extra_key).map(|c| Alias::new(*c)));
-        for m in measures {
-            on_conflict.value(
-                Alias::new(*m),
-                Expr::cust(format!("\"{table}\".\"{m}\" + excluded.\"{m}\"")),
-            );
+        let mut on_conflict = OnConflict::columns(key.iter().map(|c| Alias::new(*c)));
+        for (m, merge) in measures {
+            let (old, new) = (format!("\"{table}\".\"{m}\""), format!("excluded.\"{m}\""));
+            let expr = match (merge, backend) {
+                (Merge::Add, _) => format!("{old} + {new}"),
+                // SQLite's two-argument max and min are NULL when either is.
+                (Merge::Max, DbBackend::Sqlite) => format!("max({old}, {new})"),
+                (Merge::Min, DbBackend::Sqlite) => format!("min({old}, {new})"),
+                // PostgreSQL's GREATEST and LEAST skip NULLs: keep "not known".
+                (Merge::Max, _) => {
+                    format!("CASE WHEN {old} IS NULL THEN NULL ELSE GREATEST({old}, {new}) END")
+                }
+                (Merge::Min, _) => {
+                    format!("CASE WHEN {old} IS NULL THEN NULL ELSE LEAST({old}, {new}) END")
+                }
+            };
+            on_conflict.value(Alias::new(*m), Expr::cust(expr));
         }
         insert.on_conflict(on_conflict.to_owned());
         out.push(backend.build(&insert));

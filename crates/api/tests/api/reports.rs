@@ -19,7 +19,7 @@ use shared::reports::activity::{ActivityMonthly, ActivityTrend};
 use shared::reports::customers::CustomerView;
 use shared::reports::grid::{Cell, GridPage, GridRow, MASKED};
 
-use crate::helpers::{Backend, TestApp, order, problem, spawn_app};
+use crate::helpers::{Backend, TestApp, date, order, problem, spawn_app};
 use crate::on_both_databases;
 
 const MARKETS: &[&str] = &[
@@ -617,6 +617,271 @@ async fn grid_filters_sorts_and_pages_like_the_raw_rows(backend: Backend) {
     }
 }
 on_both_databases!(grid_filters_sorts_and_pages_like_the_raw_rows);
+
+/// The usage grid sorted by hours with filters on slice columns, where the rollups'
+/// bounds of the hours decide where the sort index's walk starts: pages equal a plain
+/// sort of the rows, also after restatements raise hours above a slice's old largest
+/// value and lower others below its old smallest, and a filter no slice holds answers
+/// an empty grid.
+async fn usage_sorted_by_hours_with_slice_filters_matches_the_rows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(0x5eed_0b0d);
+    let mut usage: Vec<usage::Model> = (0..400)
+        .map(|i| usage_row(&mut rng, a.publisher_id, i))
+        .collect();
+    app.store(a.publisher_id, "u1", FactBatch::Usage(usage.clone()))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    let start: Month = "2026-05".parse().unwrap();
+    let in_period = |u: &&usage::Model| {
+        start
+            .through(start.plus_months(2))
+            .any(|m| m == Month::of(u.month_start_date))
+    };
+    type Check = fn(&usage::Model) -> bool;
+    let cases: Vec<(&str, Check)> = vec![
+        ("&filter=UsageType:eq:Metered", |u| {
+            u.usage_type == "Metered"
+        }),
+        ("&filter=OfferType:in:SaaS", |u| u.offer_type == "SaaS"),
+        ("&offerType=Virtual%20Machine&market=US,DE", |u| {
+            u.offer_type == "Virtual Machine" && ["US", "DE"].contains(&u.customer_country.as_str())
+        }),
+        (
+            "&filter=CustomerCountry:in:JP&filter=NormalizedUsage:le:30",
+            |u| u.customer_country == "JP" && u.normalized_usage <= 300_000,
+        ),
+        (
+            "&filter=Sku:contains:stand&filter=OfferId:in:offer-3,offer-7",
+            |u| ["offer-3", "offer-7"].contains(&u.offer_id.as_str()),
+        ),
+        // No slice holds it.
+        ("&filter=OfferId:eq:offer-99", |_| false),
+    ];
+    let check = |usage: Vec<usage::Model>| {
+        let (app, token, cases) = (&app, &token, &cases);
+        async move {
+            for (filter, keep) in cases {
+                for sort in ["-NormalizedUsage", "NormalizedUsage"] {
+                    let mut expected: Vec<&usage::Model> =
+                        usage.iter().filter(in_period).filter(|u| keep(u)).collect();
+                    expected.sort_by(|x, y| {
+                        let order = (
+                            x.normalized_usage,
+                            &x.marketplace_subscription_id,
+                            x.usage_date,
+                            &x.meter_id,
+                        )
+                            .cmp(&(
+                                y.normalized_usage,
+                                &y.marketplace_subscription_id,
+                                y.usage_date,
+                                &y.meter_id,
+                            ));
+                        if sort.starts_with('-') {
+                            order.reverse()
+                        } else {
+                            order
+                        }
+                    });
+                    let path = format!(
+                        "/api/v1/reports/usage/details?start={start}&sort={sort}&pageSize=10{filter}"
+                    );
+                    let got: Vec<String> = walk(app, &path, token)
+                        .await
+                        .iter()
+                        .map(|r| r.text("meterId"))
+                        .collect();
+                    let want: Vec<String> = expected.iter().map(|u| u.meter_id.clone()).collect();
+                    assert_eq!(got, want, "{path}");
+                    let page: GridPage<GridRow> =
+                        json(app, &format!("{path}&total=true"), token).await;
+                    assert_eq!(page.total, Some(want.len() as u64), "{path} total");
+                }
+            }
+        }
+    };
+    check(usage.clone()).await;
+    // Restate a third of the rows: hours far above every slice's largest and below its
+    // smallest, in the same slices.
+    let restated: Vec<usage::Model> = usage
+        .iter()
+        .step_by(3)
+        .enumerate()
+        .filter(|(_, u)| u.usage_type != "Metered")
+        .map(|(i, u)| {
+            let mut u = u.clone();
+            u.normalized_usage = if i % 2 == 0 { 9_000_000 + i as i64 } else { 1 };
+            u
+        })
+        .collect();
+    app.store(a.publisher_id, "u2", FactBatch::Usage(restated.clone()))
+        .await;
+    for r in &restated {
+        let old = usage.iter_mut().find(|u| u.meter_id == r.meter_id).unwrap();
+        *old = r.clone();
+    }
+    check(usage).await;
+    // Every slice's bounds hold its rows.
+    let outside = app
+        .scalar(
+            "SELECT COUNT(*) FROM usage u JOIN rollup_usage r ON r.publisher_id = u.publisher_id \
+             AND r.month = u.month_start_date AND r.offer_id = u.offer_id AND r.sku = u.sku \
+             AND r.offer_type = u.offer_type AND r.azure_license_type = u.azure_license_type \
+             AND r.marketplace_license_type = u.marketplace_license_type \
+             AND r.customer_country = u.customer_country AND r.is_preview_sku = u.is_preview_sku \
+             AND r.usage_type = u.usage_type \
+             WHERE u.normalized_usage > r.max_normalized_usage \
+             OR u.normalized_usage < r.min_normalized_usage",
+        )
+        .await;
+    assert_eq!(outside, 0, "rows outside their slice's bounds");
+}
+on_both_databases!(usage_sorted_by_hours_with_slice_filters_matches_the_rows);
+
+/// Filters on `OfferName` (resolved to offers through the names their rows carry) find
+/// every row of an offer under each name it had: old rows keep the name they were
+/// stored with after a rename. A name no offer has answers an empty grid; a negated
+/// filter keeps testing the rows' own names. Orders and usage, any sort.
+async fn offer_name_filters_find_the_rows_of_each_name_an_offer_had(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let b = app.tenant("beta", &[]).await;
+    let mut rng = StdRng::seed_from_u64(0x0ffe_2a3e);
+    // Offers are renamed from "Cloud Backup N" to "Vault N" in July.
+    let name = |offer: &str, month: chrono::NaiveDate| {
+        let n = offer.trim_start_matches("offer-");
+        if month < date("2026-07-01") {
+            format!("Cloud Backup {n}")
+        } else {
+            format!("Vault {n}")
+        }
+    };
+    let usage: Vec<usage::Model> = (0..300)
+        .map(|i| {
+            let mut u = usage_row(&mut rng, a.publisher_id, i);
+            u.offer_name = name(&u.offer_id, u.month_start_date);
+            u
+        })
+        .collect();
+    app.store(a.publisher_id, "u1", FactBatch::Usage(usage.clone()))
+        .await;
+    let orders: Vec<orders::Model> = (0..120)
+        .map(|i| {
+            let month = pick(&mut rng, MONTHS);
+            let mut o = order(
+                a.publisher_id,
+                &format!("o-{i}"),
+                &format!("{month}-{:02}", rng.random_range(1..=28)),
+                pick(&mut rng, AzureLicenseType::ALL),
+                pick(&mut rng, OfferType::ALL),
+                "US",
+            );
+            o.offer_id = format!("offer-{}", i % 6);
+            o.offer_name = name(&o.offer_id, o.month_start_date);
+            o
+        })
+        .collect();
+    app.store(a.publisher_id, "o1", FactBatch::Orders(orders.clone()))
+        .await;
+    // Another publisher's offer named as the filters look for has no effect on alpha.
+    let mut other = usage_row(&mut rng, b.publisher_id, 0);
+    other.offer_name = "Cloud Nothing".to_owned();
+    other.offer_id = "offer-99".to_owned();
+    app.store(b.publisher_id, "u1", FactBatch::Usage(vec![other]))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    let start: Month = "2026-05".parse().unwrap();
+    let in_period = |month: chrono::NaiveDate| {
+        start
+            .through(start.plus_months(2))
+            .any(|m| m == Month::of(month))
+    };
+    type Keep = fn(&str) -> bool;
+    let cases: Vec<(&str, Keep)> = vec![
+        ("OfferName:contains:cloud", |n| n.starts_with("Cloud")),
+        ("OfferName:contains:UP%201", |n| {
+            n.starts_with("Cloud Backup 1")
+        }),
+        ("OfferName:startsWith:vault", |n| n.starts_with("Vault")),
+        ("OfferName:eq:Vault%203", |n| n == "Vault 3"),
+        ("OfferName:in:Vault%202,Cloud%20Backup%204", |n| {
+            n == "Vault 2" || n == "Cloud Backup 4"
+        }),
+        ("OfferName:notContains:backup", |n| !n.contains("Backup")),
+        ("OfferName:contains:nothing", |_| false),
+        ("OfferName:contains:%25", |_| false),
+    ];
+    for (filter, keep) in &cases {
+        for sort in ["-UsageDate", "-NormalizedUsage", "OfferName"] {
+            let mut want: Vec<String> = usage
+                .iter()
+                .filter(|u| in_period(u.month_start_date) && keep(&u.offer_name))
+                .map(|u| u.meter_id.clone())
+                .collect();
+            want.sort();
+            let path = format!(
+                "/api/v1/reports/usage/details?start={start}&sort={sort}&pageSize=20&filter={filter}"
+            );
+            let mut got: Vec<String> = walk(&app, &path, &token)
+                .await
+                .iter()
+                .map(|r| r.text("meterId"))
+                .collect();
+            got.sort();
+            assert_eq!(got, want, "{path}");
+            let page: GridPage<GridRow> = json(&app, &format!("{path}&total=true"), &token).await;
+            assert_eq!(page.total, Some(want.len() as u64), "{path} total");
+        }
+        let mut want: Vec<String> = orders
+            .iter()
+            .filter(|o| in_period(o.month_start_date) && keep(&o.offer_name))
+            .map(|o| o.order_id.clone())
+            .collect();
+        want.sort();
+        let path =
+            format!("/api/v1/reports/orders/details?start={start}&pageSize=10&filter={filter}");
+        let mut got: Vec<String> = walk(&app, &path, &token)
+            .await
+            .iter()
+            .map(|r| r.text("orderId"))
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{path}");
+        // The CSV download holds the same rows.
+        let res = app
+            .get(
+                &format!("{}&format=csv", path.replace("pageSize=10&", "")),
+                &token,
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{path} CSV");
+        let body = res.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        let id = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "OrderId")
+            .unwrap();
+        let mut got: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[id].to_owned())
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{path} CSV");
+    }
+    // A contains filter meant for another publisher's offer finds nothing here.
+    let page: GridPage<GridRow> = json(
+        &app,
+        &format!("/api/v1/reports/usage/details?start={start}&filter=OfferName:contains:nothing&total=true"),
+        &token,
+    )
+    .await;
+    assert_eq!(page.total, Some(0));
+}
+on_both_databases!(offer_name_filters_find_the_rows_of_each_name_an_offer_had);
 
 async fn byol_subscription_ids_never_leave_the_server(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -17,6 +17,7 @@ pub mod feedback;
 pub mod ingest_batches;
 pub mod licenses;
 pub mod mail_outbox;
+pub mod offer_names;
 pub mod offers;
 pub mod orders;
 pub mod payouts;

@@ -7,6 +7,8 @@ mod m0002_accounts;
 mod m0003_report_indexes;
 mod m0004_support;
 pub(crate) mod m0005_report_sort_indexes;
+mod m0006_rollup_bounds;
+mod m0007_offer_names;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_report_indexes::Migration),
             Box::new(m0004_support::Migration),
             Box::new(m0005_report_sort_indexes::Migration),
+            Box::new(m0006_rollup_bounds::Migration),
+            Box::new(m0007_offer_names::Migration),
         ]
     }
 }

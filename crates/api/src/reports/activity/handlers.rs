@@ -171,6 +171,7 @@ pub async fn grid_response(
     data_as_of: Option<chrono::DateTime<chrono::Utc>>,
     file_stem: String,
 ) -> Result<HttpResponse, ApiError> {
+    let request = request.plan(&state.db).await?;
     if request.format != Format::Json {
         // Who took which data out, for the Administrators' audit log.
         let detail = format!(

@@ -323,6 +323,9 @@ fn each_row(
     mut end_of_chunk: impl FnMut() -> Result<bool, String>,
 ) -> Result<(), String> {
     let plan = Plan::new(request);
+    if request.known_empty() {
+        return Ok(());
+    }
     let mut after: Option<Vec<Value>> = None;
     loop {
         let (sql, values) = request

@@ -87,8 +87,76 @@ pub struct GridSpec {
     /// Columns with a sort index `(publisher_id, column, key...)` (migration m0005):
     /// pages sorted on them are keyset range scans at any depth.
     pub sort_indexes: &'static [&'static str],
+    /// The rollup whose slices partition the grid's rows, if any (see
+    /// `GridRequest::plan`).
+    pub slices: Option<&'static RollupSlices>,
+    /// Name columns that a small table resolves to key columns (see
+    /// `GridRequest::plan`).
+    pub lookups: &'static [NameLookup],
     columns: &'static LazyLock<Vec<GridColumn>>,
 }
+
+/// A rollup table with a row per month and combination of some of a grid's columns,
+/// counting the grid's rows in it: every row of the grid falls in exactly one slice,
+/// written in the same transaction as the row. What the slices a request's filters keep
+/// hold tells, before reading any row, whether the request can match anything, and
+/// where in a sort index its first row can be.
+#[derive(Debug)]
+pub struct RollupSlices {
+    /// The rollup table.
+    pub table: &'static str,
+    /// Its month column: the grid's period column's month.
+    pub month: &'static str,
+    /// Its count of the slice's rows.
+    pub rows: &'static str,
+    /// The grid columns (database names) that are slice columns of the same name.
+    pub columns: &'static [&'static str],
+    /// Sort columns with bounds kept per slice: the grid column, the rollup's column of
+    /// a value at least its largest, and of a value at most its smallest.
+    pub bounds: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// A name column of a grid that a small table maps to the grid's key column for it:
+/// every (key, name) pair of the grid's rows is in the table.
+#[derive(Debug)]
+pub struct NameLookup {
+    /// The table, with `publisher_id`, the key column and the name column under the
+    /// grid's names.
+    pub table: &'static str,
+    /// The key column (database name).
+    pub key: &'static str,
+    /// The name column (database name).
+    pub name: &'static str,
+}
+
+/// Offers' names (migration m0007; the store path adds each batch's pairs).
+static OFFER_NAMES: [NameLookup; 1] = [NameLookup {
+    table: "offer_names",
+    key: "offer_id",
+    name: "offer_name",
+}];
+
+/// The usage rollup's slices (bounds from migration m0006).
+static USAGE_SLICES: RollupSlices = RollupSlices {
+    table: "rollup_usage",
+    month: "month",
+    rows: "row_count",
+    columns: &[
+        "offer_id",
+        "sku",
+        "offer_type",
+        "azure_license_type",
+        "marketplace_license_type",
+        "customer_country",
+        "is_preview_sku",
+        "usage_type",
+    ],
+    bounds: &[(
+        "normalized_usage",
+        "max_normalized_usage",
+        "min_normalized_usage",
+    )],
+};
 
 impl GridSpec {
     /// The dataset's columns in dictionary (export) order.
@@ -139,6 +207,8 @@ pub static ORDERS: GridSpec = GridSpec {
     default_sort: "-MonthStartDate",
     byol: true,
     sort_indexes: m0005::ORDER_SORTS,
+    slices: None,
+    lookups: &OFFER_NAMES,
     columns: &ORDER_COLUMNS,
 };
 
@@ -152,6 +222,8 @@ pub static USAGE: GridSpec = GridSpec {
     default_sort: "-UsageDate",
     byol: true,
     sort_indexes: m0005::USAGE_SORTS,
+    slices: Some(&USAGE_SLICES),
+    lookups: &OFFER_NAMES,
     columns: &USAGE_COLUMNS,
 };
 
@@ -168,6 +240,8 @@ pub static CUSTOMERS: GridSpec = GridSpec {
     default_sort: "-DateAcquired",
     byol: true,
     sort_indexes: &[],
+    slices: None,
+    lookups: &[],
     columns: &CUSTOMER_COLUMNS,
 };
 
@@ -184,6 +258,8 @@ pub static PAYOUTS: GridSpec = GridSpec {
     default_sort: "-MonthStartDate",
     byol: false,
     sort_indexes: &[],
+    slices: None,
+    lookups: &[],
     columns: &PAYOUT_COLUMNS,
 };
 
@@ -200,6 +276,8 @@ pub static LICENSES: GridSpec = GridSpec {
     default_sort: "-MonthStartDate",
     byol: false,
     sort_indexes: &[],
+    slices: None,
+    lookups: &[],
     columns: &LICENSE_COLUMNS,
 };
 
@@ -229,6 +307,44 @@ mod tests {
             }
             let sort = spec.default_sort.trim_start_matches('-');
             assert!(spec.dataset.column(sort).is_some(), "{}", spec.table);
+        }
+    }
+
+    /// `GridRequest::plan` applies the slicers to the slices as they are, and a bound
+    /// only to a sort column whose values it bounds.
+    #[test]
+    fn slices_hold_every_slicer_column_and_bound_grid_columns() {
+        for spec in [&ORDERS, &USAGE, &CUSTOMERS, &PAYOUTS, &LICENSES] {
+            let Some(slices) = spec.slices else { continue };
+            let s = &spec.slicers;
+            for column in [
+                s.azure_license_type,
+                s.marketplace_license_type,
+                s.market,
+                s.offer_type,
+                s.preview,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(
+                    slices.columns.contains(&column),
+                    "{}: slicer column {column} is not a slice column",
+                    spec.table
+                );
+            }
+            for column in slices.columns {
+                assert!(spec.columns().iter().any(|c| c.db == *column));
+            }
+            for (column, _, _) in slices.bounds {
+                assert!(
+                    spec.columns()
+                        .iter()
+                        .any(|c| c.db == *column && !c.nullable),
+                    "{}: bounded {column} is not a non-null grid column",
+                    spec.table
+                );
+            }
         }
     }
 }
