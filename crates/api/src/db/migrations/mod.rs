@@ -9,6 +9,7 @@ mod m0004_support;
 pub(crate) mod m0005_report_sort_indexes;
 mod m0006_rollup_bounds;
 mod m0007_offer_names;
+pub(crate) mod m0008_usage_month_sort_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_report_sort_indexes::Migration),
             Box::new(m0006_rollup_bounds::Migration),
             Box::new(m0007_offer_names::Migration),
+            Box::new(m0008_usage_month_sort_indexes::Migration),
         ]
     }
 }

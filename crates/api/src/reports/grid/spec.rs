@@ -10,6 +10,7 @@ use shared::dictionary::{Column, Dataset};
 
 use crate::db::entities::{customers, licenses, orders, payouts, usage};
 use crate::db::migrations::m0005_report_sort_indexes as m0005;
+use crate::db::migrations::m0008_usage_month_sort_indexes;
 use crate::reports::filters::SlicerColumns;
 
 /// A dictionary column with what the grid needs to know about its table column.
@@ -84,7 +85,8 @@ pub struct GridSpec {
     pub default_sort: &'static str,
     /// Whether BYOL subscription IDs are hashed.
     pub byol: bool,
-    /// Columns with a sort index `(publisher_id, column, key...)` (migration m0005):
+    /// Columns with a sort index `(publisher_id, column, key...)` (migration m0005), or
+    /// `(publisher_id, month, column, key...)` with `month_sorts` (m0008):
     /// pages sorted on them are keyset range scans at any depth.
     pub sort_indexes: &'static [&'static str],
     /// The rollup whose slices partition the grid's rows, if any (see
@@ -93,6 +95,10 @@ pub struct GridSpec {
     /// Name columns that a small table resolves to key columns (see
     /// `GridRequest::plan`).
     pub lookups: &'static [NameLookup],
+    /// The month column that prefixes the sort indexes, if they are prefixed by month
+    /// (`(publisher_id, month, column, key...)`, m0008): a page sorted on one merges
+    /// the period's months (see `GridRequest::month_arms`).
+    pub month_sorts: Option<&'static str>,
     columns: &'static LazyLock<Vec<GridColumn>>,
 }
 
@@ -209,6 +215,7 @@ pub static ORDERS: GridSpec = GridSpec {
     sort_indexes: m0005::ORDER_SORTS,
     slices: None,
     lookups: &OFFER_NAMES,
+    month_sorts: None,
     columns: &ORDER_COLUMNS,
 };
 
@@ -221,9 +228,10 @@ pub static USAGE: GridSpec = GridSpec {
     slicers: SlicerColumns::ALL,
     default_sort: "-UsageDate",
     byol: true,
-    sort_indexes: m0005::USAGE_SORTS,
+    sort_indexes: m0008_usage_month_sort_indexes::USAGE_SORTS,
     slices: Some(&USAGE_SLICES),
     lookups: &OFFER_NAMES,
+    month_sorts: Some("month_start_date"),
     columns: &USAGE_COLUMNS,
 };
 
@@ -242,6 +250,7 @@ pub static CUSTOMERS: GridSpec = GridSpec {
     sort_indexes: &[],
     slices: None,
     lookups: &[],
+    month_sorts: None,
     columns: &CUSTOMER_COLUMNS,
 };
 
@@ -260,6 +269,7 @@ pub static PAYOUTS: GridSpec = GridSpec {
     sort_indexes: &[],
     slices: None,
     lookups: &[],
+    month_sorts: None,
     columns: &PAYOUT_COLUMNS,
 };
 
@@ -278,6 +288,7 @@ pub static LICENSES: GridSpec = GridSpec {
     sort_indexes: &[],
     slices: None,
     lookups: &[],
+    month_sorts: None,
     columns: &LICENSE_COLUMNS,
 };
 
