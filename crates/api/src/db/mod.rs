@@ -37,10 +37,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 // Only a new database takes it (an existing one keeps the page size it
-                // was made with). Large pages make a batch's inserts far cheaper: fewer
-                // B-tree levels and page splits per row (200,000 usage rows into a new
-                // database: 4.5 s with 4 KiB pages, 2.7 s with 64 KiB; see
-                // docs/ingest-performance.md).
+                // was made with). 200,000 usage rows by `portal ingest`, into a new
+                // database / into a copy of the 1m benchmark database: 4 KiB pages
+                // 2.72 s / 4.3-4.6 s, 16 KiB 2.23 s / 4.28 s, 64 KiB 2.00 s / 6.4 s
+                // (larger pages cost more where inserts are scattered over a big
+                // index; docs/ingest-performance.md).
                 .page_size(SQLITE_PAGE_SIZE)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -68,12 +69,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// The page size of a new SQLite database (bytes): SQLite's largest.
-pub const SQLITE_PAGE_SIZE: u32 = 65_536;
+/// The page size of a new SQLite database (bytes).
+pub const SQLITE_PAGE_SIZE: u32 = 16_384;
 
 /// SQLite's page cache per pooled connection (KiB, negative as the pragma takes it): small,
 /// so that eight connections reading a large download cannot hold much memory. (Batches
-/// are written by a connection of the store path's own, with a 64 MiB cache.)
+/// are written by a connection of the store path's own, with a 128 MiB cache.)
 const READER_CACHE_KIB: &str = "-8192";
 
 /// The file of a `sqlite:` URL, if it names one.

@@ -145,11 +145,14 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(30))
         .map_err(db_err)?;
     // The pool's settings (db/mod.rs; WAL mode is the file's, set when the pool opened
-    // it), with the large page cache of a writer.
+    // it), with the large page cache of a writer: 128 MiB. A batch into a database
+    // already holding a million usage rows inserts into the primary key's pages all over
+    // it; 200,000 rows took 4.23 s with 64 MiB, 3.53 s with 128 MiB, 3.31 s with
+    // 256 MiB (peak RSS 160, 241, 398 MB; docs/ingest-performance.md).
     // The writer never checkpoints on commit: `checkpoint_later` does, off the batch's path.
     conn.execute_batch(
         "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA temp_store = memory; PRAGMA cache_size = -65536; \
+         PRAGMA temp_store = memory; PRAGMA cache_size = -131072; \
          PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;",
     )
     .map_err(db_err)?;
