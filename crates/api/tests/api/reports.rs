@@ -618,21 +618,48 @@ async fn grid_filters_sorts_and_pages_like_the_raw_rows(backend: Backend) {
 }
 on_both_databases!(grid_filters_sorts_and_pages_like_the_raw_rows);
 
+/// The cells of the column headed `name` of a CSV download, in row order.
+fn csv_column(body: &str, name: &str) -> Vec<String> {
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let at = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    reader
+        .records()
+        .map(|r| r.unwrap()[at].to_owned())
+        .collect()
+}
+
+/// A tenant "alpha" with `n` random usage rows stored as one batch, its admin's token,
+/// and the rows.
+async fn usage_tenant(
+    backend: Backend,
+    seed: u64,
+    n: usize,
+) -> (TestApp, Vec<usage::Model>, String) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let usage: Vec<usage::Model> = (0..n)
+        .map(|i| usage_row(&mut rng, a.publisher_id, i))
+        .collect();
+    app.store(a.publisher_id, "u1", FactBatch::Usage(usage.clone()))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    (app, usage, token)
+}
+
 /// The usage grid sorted by hours with filters on slice columns, where the rollups'
 /// bounds of the hours decide where the sort index's walk starts: pages equal a plain
 /// sort of the rows, also after restatements raise hours above a slice's old largest
 /// value and lower others below its old smallest, and a filter no slice holds answers
 /// an empty grid.
 async fn usage_sorted_by_hours_with_slice_filters_matches_the_rows(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let a = app.tenant("alpha", &[]).await;
-    let mut rng = StdRng::seed_from_u64(0x5eed_0b0d);
-    let mut usage: Vec<usage::Model> = (0..400)
-        .map(|i| usage_row(&mut rng, a.publisher_id, i))
-        .collect();
-    app.store(a.publisher_id, "u1", FactBatch::Usage(usage.clone()))
-        .await;
-    let token = app.token(&a.admin_email).await;
+    let (app, mut usage, token) = usage_tenant(backend, 0x5eed_0b0d, 400).await;
+    let publisher_id = usage[0].publisher_id;
     let start: Month = "2026-05".parse().unwrap();
     let in_period = |u: &&usage::Model| {
         start
@@ -716,7 +743,7 @@ async fn usage_sorted_by_hours_with_slice_filters_matches_the_rows(backend: Back
             u
         })
         .collect();
-    app.store(a.publisher_id, "u2", FactBatch::Usage(restated.clone()))
+    app.store(publisher_id, "u2", FactBatch::Usage(restated.clone()))
         .await;
     for r in &restated {
         let old = usage.iter_mut().find(|u| u.meter_id == r.meter_id).unwrap();
@@ -746,15 +773,7 @@ on_both_databases!(usage_sorted_by_hours_with_slice_filters_matches_the_rows);
 /// with no filter, filters the first rows of every month fill a page with, and filters
 /// so rare that the merge falls back to sorting the period.
 async fn usage_sorted_on_month_indexed_columns_pages_like_the_rows(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let a = app.tenant("alpha", &[]).await;
-    let mut rng = StdRng::seed_from_u64(0x0a53_0f11);
-    let usage: Vec<usage::Model> = (0..600)
-        .map(|i| usage_row(&mut rng, a.publisher_id, i))
-        .collect();
-    app.store(a.publisher_id, "u1", FactBatch::Usage(usage.clone()))
-        .await;
-    let token = app.token(&a.admin_email).await;
+    let (app, usage, token) = usage_tenant(backend, 0x0a53_0f11, 600).await;
     let start: Month = "2026-05".parse().unwrap();
     let in_period = |u: &&usage::Model| {
         start
@@ -817,18 +836,7 @@ async fn usage_sorted_on_month_indexed_columns_pages_like_the_rows(backend: Back
             assert_eq!(page.total, Some(want.len() as u64), "{path} total");
             let res = app.get(&format!("{path}&format=csv"), &token).await;
             assert_eq!(res.status(), 200, "{path} CSV");
-            let body = res.text().await.unwrap();
-            let mut reader = csv::Reader::from_reader(body.as_bytes());
-            let meter = reader
-                .headers()
-                .unwrap()
-                .iter()
-                .position(|h| h == "MeterId")
-                .unwrap();
-            let csv_rows: Vec<String> = reader
-                .records()
-                .map(|r| r.unwrap()[meter].to_owned())
-                .collect();
+            let csv_rows = csv_column(&res.text().await.unwrap(), "MeterId");
             assert_eq!(csv_rows, want, "{path} CSV");
         }
     }
@@ -952,18 +960,7 @@ async fn offer_name_filters_find_the_rows_of_each_name_an_offer_had(backend: Bac
             )
             .await;
         assert_eq!(res.status(), 200, "{path} CSV");
-        let body = res.text().await.unwrap();
-        let mut reader = csv::Reader::from_reader(body.as_bytes());
-        let id = reader
-            .headers()
-            .unwrap()
-            .iter()
-            .position(|h| h == "OrderId")
-            .unwrap();
-        let mut got: Vec<String> = reader
-            .records()
-            .map(|r| r.unwrap()[id].to_owned())
-            .collect();
+        let mut got = csv_column(&res.text().await.unwrap(), "OrderId");
         got.sort();
         assert_eq!(got, want, "{path} CSV");
     }
