@@ -18,6 +18,7 @@ use shared::dictionary::{
 use shared::reports::activity::{ActivityMonthly, ActivityTrend};
 use shared::reports::customers::CustomerView;
 use shared::reports::grid::{Cell, GridPage, GridRow, MASKED};
+use shared::reports::units;
 
 use crate::helpers::{Backend, TestApp, date, order, problem, spawn_app};
 use crate::on_both_databases;
@@ -1404,6 +1405,71 @@ async fn reports_answer_not_modified_to_a_matching_etag(backend: Backend) {
     assert_ne!(before, after);
 }
 on_both_databases!(reports_answer_not_modified_to_a_matching_etag);
+
+/// A customer's view sums its usage rows by month (every month it has usage in),
+/// follows restatements, and counts nothing of another publisher's customer with the
+/// same ID.
+async fn customer_view_sums_the_customers_usage_by_month(backend: Backend) {
+    let (app, mut usage, token) = usage_tenant(backend, 0x00c0_ffee, 500).await;
+    let publisher_id = usage[0].publisher_id;
+    let b = app.tenant("beta", &[]).await;
+    let mut rng = StdRng::seed_from_u64(99);
+    let theirs: Vec<usage::Model> = (0..200)
+        .map(|i| usage_row(&mut rng, b.publisher_id, i))
+        .collect();
+    app.store(b.publisher_id, "u1", FactBatch::Usage(theirs))
+        .await;
+    let expected = |usage: &[usage::Model], customer: &str| {
+        let mut months: BTreeMap<Month, [i64; 3]> = BTreeMap::new();
+        for u in usage.iter().filter(|u| u.customer_id == customer) {
+            let m = months.entry(Month::of(u.month_start_date)).or_default();
+            m[0] += u.normalized_usage;
+            m[1] += u.raw_usage;
+            m[2] += u.metered_usage;
+        }
+        months
+            .into_iter()
+            .map(|(m, [n, r, x])| (m, units(n), units(r), units(x)))
+            .collect::<Vec<_>>()
+    };
+    let check = |usage: Vec<usage::Model>| {
+        let (app, token) = (&app, &token);
+        async move {
+            for customer in ["cust-3", "cust-17", "cust-39"] {
+                let view: CustomerView =
+                    json(app, &format!("/api/v1/reports/customers/{customer}"), token).await;
+                let got: Vec<_> = view
+                    .usage_by_month
+                    .iter()
+                    .map(|m| (m.month, m.normalized_usage, m.raw_usage, m.metered_usage))
+                    .collect();
+                let want = expected(&usage, customer);
+                assert!(!want.is_empty(), "{customer} has usage");
+                assert_eq!(got, want, "{customer}");
+            }
+        }
+    };
+    check(usage.clone()).await;
+    // Restate some of cust-3's rows to more hours.
+    let restated: Vec<usage::Model> = usage
+        .iter()
+        .filter(|u| u.customer_id == "cust-3" && u.usage_type != "Metered")
+        .take(3)
+        .map(|u| {
+            let mut u = u.clone();
+            u.normalized_usage += 70_000;
+            u.raw_usage += 10_000;
+            u
+        })
+        .collect();
+    app.store(publisher_id, "u2", FactBatch::Usage(restated.clone()))
+        .await;
+    for r in &restated {
+        *usage.iter_mut().find(|u| u.meter_id == r.meter_id).unwrap() = r.clone();
+    }
+    check(usage).await;
+}
+on_both_databases!(customer_view_sums_the_customers_usage_by_month);
 
 async fn another_publishers_data_never_shows(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -10,6 +10,7 @@ pub(crate) mod m0005_report_sort_indexes;
 mod m0006_rollup_bounds;
 mod m0007_offer_names;
 pub(crate) mod m0008_usage_month_sort_indexes;
+mod m0009_usage_customer_months;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_rollup_bounds::Migration),
             Box::new(m0007_offer_names::Migration),
             Box::new(m0008_usage_month_sort_indexes::Migration),
+            Box::new(m0009_usage_customer_months::Migration),
         ]
     }
 }

@@ -117,6 +117,18 @@ pub async fn view<C: ConnectionTrait>(
     let order_count = orders.count(db).await?;
     let (order_rows, _) = orders.page(db).await?;
 
+    // The months the publisher has usage in (from the rollup's index), each one short
+    // range of the usage index by month and customer (m0009).
+    let mut months = Query::select();
+    months
+        .distinct()
+        .column(Alias::new("month"))
+        .from(Alias::new("rollup_usage"))
+        .and_where(Expr::col(Alias::new("publisher_id")).eq(publisher_id));
+    let mut usage_months = Vec::new();
+    for r in db.query_all(&months).await? {
+        usage_months.push(r.try_get_by_index::<NaiveDate>(0)?);
+    }
     let mut q = Query::select();
     q.from(Alias::new("usage"))
         .column(Alias::new("month_start_date"))
@@ -124,6 +136,7 @@ pub async fn view<C: ConnectionTrait>(
         .expr(Expr::cust("CAST(SUM(raw_usage) AS BIGINT)"))
         .expr(Expr::cust("CAST(SUM(metered_usage) AS BIGINT)"))
         .and_where(Expr::col(Alias::new("publisher_id")).eq(publisher_id))
+        .and_where(Expr::col(Alias::new("month_start_date")).is_in(usage_months))
         .and_where(Expr::col(Alias::new("customer_id")).eq(customer_id))
         .group_by_col(Alias::new("month_start_date"))
         .order_by(Alias::new("month_start_date"), sea_orm::Order::Asc);
