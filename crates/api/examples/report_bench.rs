@@ -353,6 +353,21 @@ async fn main() {
                 // Sorts and text filters without an index take seconds at 10M rows.
                 bench.latency(name, &vec![base; n.min(10)]).await;
             }
+            // One customer's view (profile, subscriptions, orders, usage by month); not
+            // cached, so every request computes it.
+            let (_, body) = bench
+                .get("/api/v1/reports/customers/details?pageSize=5")
+                .await;
+            let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let views: Vec<String> = page["rows"]
+                .as_array()
+                .expect("customer rows")
+                .iter()
+                .filter_map(|r| r["customerId"].as_str())
+                .map(|id| format!("/api/v1/reports/customers/{id}"))
+                .collect();
+            let views: Vec<String> = views.iter().cycle().take(n.min(20)).cloned().collect();
+            bench.latency("customer view (5 customers)", &views).await;
         }
         "load" => {
             println!("| endpoint | clients | seconds | requests | requests/s | errors | p95 ms |");

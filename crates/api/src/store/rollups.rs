@@ -41,6 +41,9 @@ pub struct Rollups {
     plans: HashMap<String, (String, bool)>,
     /// Every (offer, name) pair the batch's rows carry, joined by `SEP` (`offer_names`).
     offer_names: HashSet<String>,
+    /// Every (customer, name, company) triple the batch's rows carry, joined by `SEP`
+    /// (`customer_names`).
+    customer_names: HashSet<String>,
     removed_any: bool,
     key: String,
 }
@@ -90,6 +93,18 @@ fn slice_key(
 }
 
 impl Rollups {
+    fn note_customer(&mut self, customer_id: &str, name: &str, company: &str) {
+        self.key.clear();
+        self.key.push_str(customer_id);
+        self.key.push(SEP);
+        self.key.push_str(name);
+        self.key.push(SEP);
+        self.key.push_str(company);
+        if !self.customer_names.contains(self.key.as_str()) {
+            self.customer_names.insert(self.key.clone());
+        }
+    }
+
     fn note_dimensions(
         &mut self,
         offer_id: &str,
@@ -160,6 +175,7 @@ impl Rollups {
             [1, o.order_quantity],
         );
         if sign > 0 {
+            self.note_customer(&o.customer_id, &o.customer_name, &o.customer_company_name);
             self.note_dimensions(
                 &o.offer_id,
                 &o.offer_name,
@@ -201,6 +217,7 @@ impl Rollups {
                     self.usage_bounds.insert(self.key.clone(), [n, n]);
                 }
             }
+            self.note_customer(&u.customer_id, &u.customer_name, &u.customer_company_name);
             self.note_dimensions(
                 &u.offer_id,
                 &u.offer_name,
@@ -459,6 +476,37 @@ impl Rollups {
             }
             insert.on_conflict(
                 OnConflict::columns(["publisher_id", "offer_id", "offer_name"].map(Alias::new))
+                    .do_nothing()
+                    .to_owned(),
+            );
+            out.push(backend.build(&insert));
+        }
+        let columns = [
+            "publisher_id",
+            "customer_id",
+            "customer_name",
+            "customer_company_name",
+        ];
+        let names: Vec<_> = self.customer_names.iter().collect();
+        for chunk in names.chunks(MAX_PARAMS / 4) {
+            let mut insert = Query::insert();
+            insert
+                .into_table(Alias::new("customer_names"))
+                .columns(columns.map(Alias::new));
+            for key in chunk {
+                let mut parts = key.splitn(3, SEP);
+                let mut part = || parts.next().unwrap_or("").to_owned();
+                insert
+                    .values([
+                        publisher_id.into(),
+                        part().into(),
+                        part().into(),
+                        part().into(),
+                    ])
+                    .map_err(|e| DbErr::Custom(e.to_string()))?;
+            }
+            insert.on_conflict(
+                OnConflict::columns(columns.map(Alias::new))
                     .do_nothing()
                     .to_owned(),
             );

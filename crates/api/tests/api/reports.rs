@@ -844,6 +844,123 @@ async fn usage_sorted_on_month_indexed_columns_pages_like_the_rows(backend: Back
 }
 on_both_databases!(usage_sorted_on_month_indexed_columns_pages_like_the_rows);
 
+/// Filters on customers' names and companies and on plans (resolved to customers and
+/// SKUs through the names their rows carry) find every row under each name a customer
+/// had: a company renamed in July keeps its old name on older rows. Any sort, pages,
+/// totals and the CSV download; another publisher's names resolve nothing here.
+async fn customer_and_plan_filters_find_the_rows_of_each_name(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let b = app.tenant("beta", &[]).await;
+    let mut rng = StdRng::seed_from_u64(0x0c05_7000);
+    let company = |customer: &str, month: chrono::NaiveDate| {
+        let n = customer.trim_start_matches("cust-");
+        if month < date("2026-07-01") {
+            format!("Acme {n} Ltd")
+        } else {
+            format!("Zenith {n} GmbH")
+        }
+    };
+    let usage: Vec<usage::Model> = (0..400)
+        .map(|i| {
+            let mut u = usage_row(&mut rng, a.publisher_id, i);
+            u.customer_name = format!("Person {}", u.customer_id);
+            u.customer_company_name = company(&u.customer_id, u.month_start_date);
+            if i % 3 == 0 {
+                u.sku = format!("premium-{}", i % 4);
+            }
+            u
+        })
+        .collect();
+    app.store(a.publisher_id, "u1", FactBatch::Usage(usage.clone()))
+        .await;
+    let mut other = usage_row(&mut rng, b.publisher_id, 0);
+    other.customer_company_name = "Acme Elsewhere".to_owned();
+    other.customer_id = "cust-other".to_owned();
+    other.sku = "premium-other".to_owned();
+    app.store(b.publisher_id, "u1", FactBatch::Usage(vec![other]))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    let start: Month = "2026-05".parse().unwrap();
+    let in_period = |u: &&usage::Model| {
+        start
+            .through(start.plus_months(2))
+            .any(|m| m == Month::of(u.month_start_date))
+    };
+    type Keep = fn(&usage::Model) -> bool;
+    let cases: Vec<(&str, Keep)> = vec![
+        ("CustomerCompanyName:contains:acme%201", |u| {
+            u.customer_company_name.starts_with("Acme 1")
+        }),
+        ("CustomerCompanyName:contains:zenith%207%20", |u| {
+            u.customer_company_name == "Zenith 7 GmbH"
+        }),
+        ("CustomerCompanyName:startsWith:ACME", |u| {
+            u.customer_company_name.starts_with("Acme")
+        }),
+        ("CustomerCompanyName:contains:elsewhere", |_| false),
+        ("CustomerName:eq:Person%20cust-5", |u| {
+            u.customer_id == "cust-5"
+        }),
+        ("CustomerName:contains:cust-3", |u| {
+            u.customer_id.starts_with("cust-3")
+        }),
+        ("CustomerCompanyName:notContains:gmbh", |u| {
+            !u.customer_company_name.contains("GmbH")
+        }),
+        ("Sku:contains:premium", |u| u.sku.starts_with("premium")),
+        ("Sku:eq:premium-2", |u| u.sku == "premium-2"),
+        ("Sku:contains:other", |_| false),
+    ];
+    for (filter, keep) in &cases {
+        for sort in [
+            "-UsageDate",
+            "CustomerCountry",
+            "-NormalizedUsage",
+            "MeterId",
+        ] {
+            let mut kept: Vec<&usage::Model> =
+                usage.iter().filter(in_period).filter(|u| keep(u)).collect();
+            // The page order, for the sort on hours: hours, then the key, descending.
+            kept.sort_by(|x, y| {
+                let key = |u: &usage::Model| {
+                    (
+                        u.normalized_usage,
+                        u.marketplace_subscription_id.clone(),
+                        u.usage_date,
+                        u.meter_id.clone(),
+                    )
+                };
+                key(y).cmp(&key(x))
+            });
+            let in_order: Vec<String> = kept.iter().map(|u| u.meter_id.clone()).collect();
+            let mut want = in_order.clone();
+            want.sort();
+            let path =
+                format!("/api/v1/reports/usage/details?start={start}&sort={sort}&filter={filter}");
+            let walked: Vec<String> = walk(&app, &format!("{path}&pageSize=9"), &token)
+                .await
+                .iter()
+                .map(|r| r.text("meterId"))
+                .collect();
+            if sort == "-NormalizedUsage" {
+                assert_eq!(walked, in_order, "{path} order");
+            }
+            let mut got = walked;
+            got.sort();
+            assert_eq!(got, want, "{path}");
+            let page: GridPage<GridRow> = json(&app, &format!("{path}&total=true"), &token).await;
+            assert_eq!(page.total, Some(want.len() as u64), "{path} total");
+            let res = app.get(&format!("{path}&format=csv"), &token).await;
+            assert_eq!(res.status(), 200, "{path} CSV");
+            let mut csv_rows = csv_column(&res.text().await.unwrap(), "MeterId");
+            csv_rows.sort();
+            assert_eq!(csv_rows, want, "{path} CSV");
+        }
+    }
+}
+on_both_databases!(customer_and_plan_filters_find_the_rows_of_each_name);
+
 /// Filters on `OfferName` (resolved to offers through the names their rows carry) find
 /// every row of an offer under each name it had: old rows keep the name they were
 /// stored with after a rename. A name no offer has answers an empty grid; a negated

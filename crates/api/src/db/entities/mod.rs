@@ -11,6 +11,7 @@
 pub mod account_tokens;
 pub mod api_clients;
 pub mod audit_log;
+pub mod customer_names;
 pub mod customers;
 pub mod data_freshness;
 pub mod feedback;

@@ -11,6 +11,7 @@ mod m0006_rollup_bounds;
 mod m0007_offer_names;
 pub(crate) mod m0008_usage_month_sort_indexes;
 mod m0009_usage_customer_months;
+mod m0010_customer_names;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_offer_names::Migration),
             Box::new(m0008_usage_month_sort_indexes::Migration),
             Box::new(m0009_usage_customer_months::Migration),
+            Box::new(m0010_customer_names::Migration),
         ]
     }
 }

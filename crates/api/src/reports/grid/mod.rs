@@ -759,6 +759,19 @@ impl GridRequest {
     }
 
     fn keyset_and_order(&self, q: &mut SelectStatement, after: Option<&[Value]>, limit: u64) {
+        self.keyset_and_order_by(q, after, limit, false);
+    }
+
+    /// [`Self::keyset_and_order`], with `off_index` the ORDER BY written as `+column`,
+    /// which no index of SQLite's can deliver: the planner then picks its index by the
+    /// WHERE conditions alone (see [`Self::by_customer_months`]).
+    fn keyset_and_order_by(
+        &self,
+        q: &mut SelectStatement,
+        after: Option<&[Value]>,
+        limit: u64,
+        off_index: bool,
+    ) {
         let order_cols = self.order_columns();
         if let Some(values) = after {
             let left: Vec<Expr> = order_cols.iter().map(|c| c.sort_expr()).collect();
@@ -776,9 +789,57 @@ impl GridRequest {
             Order::Asc
         };
         for c in &order_cols {
-            q.order_by_expr(c.sort_expr(), order.clone());
+            let expr = if off_index && !(c.nullable && c.sql == SqlType::Date) {
+                Expr::cust(format!("+\"{}\"", c.db))
+            } else {
+                c.sort_expr()
+            };
+            q.order_by_expr(expr, order.clone());
         }
         q.limit(limit);
+    }
+
+    /// The period's months, when filters resolved to a list of customers (a name filter,
+    /// see [`Self::resolve_lookups`]) on a grid whose month column leads a customer
+    /// index (usage, m0009): the page then reads those customers' rows of each month
+    /// through that index and sorts them, however the grid is sorted. Walking a sort
+    /// index instead meets a few customers' rows only now and then (1.8 s against 12 ms
+    /// for one customer at 1M rows).
+    fn by_customer_months(&self) -> Option<Vec<Month>> {
+        self.spec.month_sorts?;
+        if !self.resolved.iter().any(|(key, _)| *key == "customer_id") {
+            return None;
+        }
+        match self.scope {
+            Scope::Months(p) => Some(p.start.through(p.end).collect()),
+            _ => None,
+        }
+    }
+
+    /// The page of [`Self::by_customer_months`].
+    fn page_query_by_customer(
+        &self,
+        after: Option<&[Value]>,
+        limit: u64,
+        sqlite: bool,
+        months: Vec<Month>,
+    ) -> SelectStatement {
+        let mut q = Query::select();
+        q.from(Alias::new(self.spec.table));
+        for c in self.spec.columns() {
+            q.column(Alias::new(c.db.as_str()));
+        }
+        let month_col = self.spec.month_sorts.unwrap_or("month_start_date");
+        q.cond_where(
+            self.scope_condition(sqlite, after.is_some(), None)
+                .add(
+                    Expr::col(Alias::new(month_col))
+                        .is_in(months.into_iter().map(Month::first_day)),
+                )
+                .add(self.narrowing()),
+        );
+        self.keyset_and_order_by(&mut q, after, limit, sqlite);
+        q
     }
 
     /// The SELECT of one page (or one download chunk) after `after`. On SQLite
@@ -788,6 +849,9 @@ impl GridRequest {
     /// A sort on a month-prefixed index reads each month's arm (its first `limit` rows
     /// after `after`) and merges them ([`Self::merged`]).
     fn page_query(&self, after: Option<&[Value]>, limit: u64, sqlite: bool) -> SelectStatement {
+        if let Some(months) = self.by_customer_months() {
+            return self.page_query_by_customer(after, limit, sqlite, months);
+        }
         match self.month_arms() {
             Some(months) => {
                 let arms = months
@@ -922,7 +986,12 @@ impl GridRequest {
         let mut rows = Vec::new();
         let arms = self.month_arms();
         let mut exact = false;
-        if self.sort_is_indexed() && self.narrows() && SORT_SCAN_BUDGET > limit {
+        if let Some(months) = self.by_customer_months() {
+            rows = db
+                .query_all(&self.page_query_by_customer(after, limit, sqlite, months))
+                .await?;
+            exact = true;
+        } else if self.sort_is_indexed() && self.narrows() && SORT_SCAN_BUDGET > limit {
             if let Some(months) = &arms {
                 // Each month's arm filters the first rows of its part of the sort index.
                 // A month whose arm fills a page has its first matching rows in it; when

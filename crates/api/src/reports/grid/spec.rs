@@ -135,12 +135,30 @@ pub struct NameLookup {
     pub name: &'static str,
 }
 
-/// Offers' names (migration m0007; the store path adds each batch's pairs).
-static OFFER_NAMES: [NameLookup; 1] = [NameLookup {
-    table: "offer_names",
-    key: "offer_id",
-    name: "offer_name",
-}];
+/// Offers' names (m0007), customers' names and companies (m0010), and plans (the
+/// store path adds each batch's).
+static NAME_LOOKUPS: [NameLookup; 4] = [
+    NameLookup {
+        table: "offer_names",
+        key: "offer_id",
+        name: "offer_name",
+    },
+    NameLookup {
+        table: "customer_names",
+        key: "customer_id",
+        name: "customer_name",
+    },
+    NameLookup {
+        table: "customer_names",
+        key: "customer_id",
+        name: "customer_company_name",
+    },
+    NameLookup {
+        table: "plans",
+        key: "sku",
+        name: "sku",
+    },
+];
 
 /// The usage rollup's slices (bounds from migration m0006).
 static USAGE_SLICES: RollupSlices = RollupSlices {
@@ -214,7 +232,7 @@ pub static ORDERS: GridSpec = GridSpec {
     byol: true,
     sort_indexes: m0005::ORDER_SORTS,
     slices: None,
-    lookups: &OFFER_NAMES,
+    lookups: &NAME_LOOKUPS,
     month_sorts: None,
     columns: &ORDER_COLUMNS,
 };
@@ -230,7 +248,7 @@ pub static USAGE: GridSpec = GridSpec {
     byol: true,
     sort_indexes: m0008_usage_month_sort_indexes::USAGE_SORTS,
     slices: Some(&USAGE_SLICES),
-    lookups: &OFFER_NAMES,
+    lookups: &NAME_LOOKUPS,
     month_sorts: Some("month_start_date"),
     columns: &USAGE_COLUMNS,
 };
