@@ -336,8 +336,16 @@ async fn main() {
                     "&filter=OfferName:contains:gateway",
                 ),
                 (
-                    "usage details, contains filter on CustomerCompanyName (scans)",
+                    "usage details, CustomerCompanyName contains (no company matches)",
                     "&filter=CustomerCompanyName:contains:zz",
+                ),
+                (
+                    "usage details, CustomerCompanyName contains (one company of 480)",
+                    "&filter=CustomerCompanyName:contains:pioneer%20telecom",
+                ),
+                (
+                    "usage details, UsageReference contains (scans)",
+                    "&filter=UsageReference:contains:zz",
                 ),
                 ("orders details, first page", ""),
                 (
