@@ -6,9 +6,9 @@
 //!
 //! Filled once here from the stored rows; the store path adds each batch's names.
 
-use sea_orm::{ConnectionTrait, Schema, Statement};
 use sea_orm_migration::prelude::*;
 
+use super::m0007_offer_names::create_and_fill;
 use crate::db::entities::customer_names;
 
 /// The migration.
@@ -23,29 +23,17 @@ impl MigrationName for Migration {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let schema = Schema::new(manager.get_database_backend());
-        manager
-            .create_table(
-                schema
-                    .create_table_from_entity(customer_names::Entity)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
         // One pass over the facts (a minute at ten million rows, once).
-        let sql = "INSERT INTO customer_names \
-                   (publisher_id, customer_id, customer_name, customer_company_name) \
-                   SELECT publisher_id, customer_id, customer_name, customer_company_name \
-                   FROM orders UNION SELECT publisher_id, customer_id, customer_name, \
-                   customer_company_name FROM usage";
-        manager
-            .get_connection()
-            .execute_raw(Statement::from_string(
-                manager.get_database_backend(),
-                sql.to_owned(),
-            ))
-            .await?;
-        Ok(())
+        create_and_fill(
+            manager,
+            customer_names::Entity,
+            "INSERT INTO customer_names \
+             (publisher_id, customer_id, customer_name, customer_company_name) \
+             SELECT publisher_id, customer_id, customer_name, customer_company_name \
+             FROM orders UNION SELECT publisher_id, customer_id, customer_name, \
+             customer_company_name FROM usage",
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
