@@ -94,15 +94,11 @@ fn slice_key(
 
 impl Rollups {
     fn note_customer(&mut self, customer_id: &str, name: &str, company: &str) {
-        self.key.clear();
-        self.key.push_str(customer_id);
-        self.key.push(SEP);
-        self.key.push_str(name);
-        self.key.push(SEP);
-        self.key.push_str(company);
-        if !self.customer_names.contains(self.key.as_str()) {
-            self.customer_names.insert(self.key.clone());
-        }
+        note(
+            &mut self.customer_names,
+            &mut self.key,
+            &[customer_id, name, company],
+        );
     }
 
     fn note_dimensions(
@@ -128,13 +124,7 @@ impl Rollups {
                 );
             }
         }
-        self.key.clear();
-        self.key.push_str(offer_id);
-        self.key.push(SEP);
-        self.key.push_str(name);
-        if !self.offer_names.contains(self.key.as_str()) {
-            self.offer_names.insert(self.key.clone());
-        }
+        note(&mut self.offer_names, &mut self.key, &[offer_id, name]);
         self.key.clear();
         self.key.push_str(offer_id);
         self.key.push(SEP);
@@ -458,62 +448,78 @@ impl Rollups {
             );
             out.push(backend.build(&insert));
         }
-        let names: Vec<_> = self.offer_names.iter().collect();
-        for chunk in names.chunks(MAX_PARAMS / 3) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(Alias::new("offer_names"))
-                .columns(["publisher_id", "offer_id", "offer_name"].map(Alias::new));
-            for key in chunk {
-                let (offer_id, name) = key.split_once(SEP).unwrap_or((key.as_str(), ""));
-                insert
-                    .values([
-                        publisher_id.into(),
-                        offer_id.to_owned().into(),
-                        name.to_owned().into(),
-                    ])
-                    .map_err(|e| DbErr::Custom(e.to_string()))?;
-            }
-            insert.on_conflict(
-                OnConflict::columns(["publisher_id", "offer_id", "offer_name"].map(Alias::new))
-                    .do_nothing()
-                    .to_owned(),
-            );
-            out.push(backend.build(&insert));
-        }
-        let columns = [
-            "publisher_id",
-            "customer_id",
-            "customer_name",
-            "customer_company_name",
-        ];
-        let names: Vec<_> = self.customer_names.iter().collect();
-        for chunk in names.chunks(MAX_PARAMS / 4) {
-            let mut insert = Query::insert();
-            insert
-                .into_table(Alias::new("customer_names"))
-                .columns(columns.map(Alias::new));
-            for key in chunk {
-                let mut parts = key.splitn(3, SEP);
-                let mut part = || parts.next().unwrap_or("").to_owned();
-                insert
-                    .values([
-                        publisher_id.into(),
-                        part().into(),
-                        part().into(),
-                        part().into(),
-                    ])
-                    .map_err(|e| DbErr::Custom(e.to_string()))?;
-            }
-            insert.on_conflict(
-                OnConflict::columns(columns.map(Alias::new))
-                    .do_nothing()
-                    .to_owned(),
-            );
-            out.push(backend.build(&insert));
-        }
+        insert_new(
+            out,
+            backend,
+            publisher_id,
+            "offer_names",
+            &["offer_id", "offer_name"],
+            &self.offer_names,
+        )?;
+        insert_new(
+            out,
+            backend,
+            publisher_id,
+            "customer_names",
+            &["customer_id", "customer_name", "customer_company_name"],
+            &self.customer_names,
+        )?;
         Ok(())
     }
+}
+
+/// Adds `parts`, joined by `SEP` in the reused buffer `key`, to `set` (allocating only
+/// for a new one).
+fn note(set: &mut HashSet<String>, key: &mut String, parts: &[&str]) {
+    key.clear();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(SEP);
+        }
+        key.push_str(part);
+    }
+    if !set.contains(key.as_str()) {
+        set.insert(key.clone());
+    }
+}
+
+/// Adds to `out` the inserts of `keys` (each `columns`' values joined by `SEP`, as
+/// [`note`] makes them) into `table` under `publisher_id`, keeping rows already there.
+fn insert_new(
+    out: &mut Vec<Statement>,
+    backend: DbBackend,
+    publisher_id: i64,
+    table: &str,
+    columns: &[&str],
+    keys: &HashSet<String>,
+) -> Result<(), DbErr> {
+    let all: Vec<&str> = std::iter::once("publisher_id")
+        .chain(columns.iter().copied())
+        .collect();
+    let keys: Vec<&String> = keys.iter().collect();
+    for chunk in keys.chunks(MAX_PARAMS / all.len()) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns(all.iter().map(|c| Alias::new(*c)));
+        for key in chunk {
+            let mut values: Vec<Value> = vec![publisher_id.into()];
+            let mut parts = key.splitn(columns.len(), SEP);
+            for _ in columns {
+                values.push(parts.next().unwrap_or("").to_owned().into());
+            }
+            insert
+                .values(values.into_iter().map(Into::into))
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        insert.on_conflict(
+            OnConflict::columns(all.iter().map(|c| Alias::new(*c)))
+                .do_nothing()
+                .to_owned(),
+        );
+        out.push(backend.build(&insert));
+    }
+    Ok(())
 }
 
 /// How an upsert merges a measure into an existing row's.
