@@ -361,6 +361,26 @@ async fn main() {
                 // Sorts and text filters without an index take seconds at 10M rows.
                 bench.latency(name, &vec![base; n.min(10)]).await;
             }
+            // A subscription's usage rows (the grid filtered by its ID, which resolves to
+            // its customers, m0011): the first non-BYOL subscription of the first page.
+            let (_, body) = bench.get(&grid).await;
+            let page: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let subscription = page["rows"]
+                .as_array()
+                .expect("usage rows")
+                .iter()
+                .filter(|r| r["marketplaceLicenseType"] != "Bring Your Own License")
+                .find_map(|r| r["marketplaceSubscriptionId"].as_str())
+                .expect("a non-BYOL usage row")
+                .to_owned();
+            bench
+                .latency(
+                    "usage details, MarketplaceSubscriptionId eq",
+                    &repeat(format!(
+                        "{grid}&filter=MarketplaceSubscriptionId:eq:{subscription}"
+                    )),
+                )
+                .await;
             // One customer's view (profile, subscriptions, orders, usage by month); not
             // cached, so every request computes it.
             let (_, body) = bench

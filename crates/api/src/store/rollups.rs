@@ -44,6 +44,9 @@ pub struct Rollups {
     /// Every (customer, name, company) triple the batch's rows carry, joined by `SEP`
     /// (`customer_names`).
     customer_names: HashSet<String>,
+    /// Every (subscription, customer) pair the batch's rows carry, joined by `SEP`
+    /// (`customer_subscriptions`).
+    customer_subscriptions: HashSet<String>,
     removed_any: bool,
     key: String,
 }
@@ -93,11 +96,22 @@ fn slice_key(
 }
 
 impl Rollups {
-    fn note_customer(&mut self, customer_id: &str, name: &str, company: &str) {
+    fn note_customer(
+        &mut self,
+        customer_id: &str,
+        subscription_id: &str,
+        name: &str,
+        company: &str,
+    ) {
         note(
             &mut self.customer_names,
             &mut self.key,
             &[customer_id, name, company],
+        );
+        note(
+            &mut self.customer_subscriptions,
+            &mut self.key,
+            &[subscription_id, customer_id],
         );
     }
 
@@ -165,7 +179,12 @@ impl Rollups {
             [1, o.order_quantity],
         );
         if sign > 0 {
-            self.note_customer(&o.customer_id, &o.customer_name, &o.customer_company_name);
+            self.note_customer(
+                &o.customer_id,
+                &o.marketplace_subscription_id,
+                &o.customer_name,
+                &o.customer_company_name,
+            );
             self.note_dimensions(
                 &o.offer_id,
                 &o.offer_name,
@@ -207,7 +226,12 @@ impl Rollups {
                     self.usage_bounds.insert(self.key.clone(), [n, n]);
                 }
             }
-            self.note_customer(&u.customer_id, &u.customer_name, &u.customer_company_name);
+            self.note_customer(
+                &u.customer_id,
+                &u.marketplace_subscription_id,
+                &u.customer_name,
+                &u.customer_company_name,
+            );
             self.note_dimensions(
                 &u.offer_id,
                 &u.offer_name,
@@ -463,6 +487,14 @@ impl Rollups {
             "customer_names",
             &["customer_id", "customer_name", "customer_company_name"],
             &self.customer_names,
+        )?;
+        insert_new(
+            out,
+            backend,
+            publisher_id,
+            "customer_subscriptions",
+            &["marketplace_subscription_id", "customer_id"],
+            &self.customer_subscriptions,
         )?;
         Ok(())
     }

@@ -6,10 +6,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
 use api::db::entities::{orders, usage};
+use api::db::migrations::Migrator;
 use api::store::FactBatch;
 use calamine::{Reader, Xlsx};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm_migration::MigratorTrait;
 use shared::Month;
 use shared::auth::Permission;
 use shared::dictionary::{
@@ -771,8 +774,9 @@ on_both_databases!(usage_sorted_by_hours_with_slice_filters_matches_the_rows);
 /// The usage grid sorted on a column whose index is prefixed by month (m0008): each
 /// month of the period is read from its own part of the index and the parts merged.
 /// Pages walked by cursor, totals and the CSV download equal a plain sort of the rows,
-/// with no filter, filters the first rows of every month fill a page with, and filters
-/// so rare that the merge falls back to sorting the period.
+/// with no filter, filters the first rows of every month fill a page with, filters so
+/// rare that the merge falls back to sorting the period, and subscription filters
+/// (resolved to customers, m0011), also sorted by day.
 async fn usage_sorted_on_month_indexed_columns_pages_like_the_rows(backend: Backend) {
     let (app, usage, token) = usage_tenant(backend, 0x0a53_0f11, 600).await;
     let start: Month = "2026-05".parse().unwrap();
@@ -794,9 +798,29 @@ async fn usage_sorted_on_month_indexed_columns_pages_like_the_rows(backend: Back
         ("&filter=CustomerCountry:ne:US", |u| {
             u.customer_country != "US"
         }),
+        // A subscription's rows, resolved to its customer (m0011's pairs) and read
+        // through the customer index; a BYOL row is never found by its real ID.
+        ("&filter=MarketplaceSubscriptionId:eq:usub-7", |u| {
+            u.marketplace_subscription_id == "usub-7"
+                && u.marketplace_license_type != MarketplaceLicenseType::BringYourOwnLicense.name()
+        }),
+        (
+            "&filter=MarketplaceSubscriptionId:in:usub-3,usub-41&filter=NormalizedUsage:ge:1",
+            |u| {
+                ["usub-3", "usub-41"].contains(&u.marketplace_subscription_id.as_str())
+                    && u.marketplace_license_type
+                        != MarketplaceLicenseType::BringYourOwnLicense.name()
+                    && u.normalized_usage >= 10_000
+            },
+        ),
+        ("&filter=MarketplaceSubscriptionId:contains:SUB-4", |u| {
+            u.marketplace_subscription_id.contains("sub-4")
+                && u.marketplace_license_type != MarketplaceLicenseType::BringYourOwnLicense.name()
+        }),
     ];
     type Key = fn(&usage::Model) -> (String, i64);
     let sorts: Vec<(&str, Key)> = vec![
+        ("-UsageDate", |u| (u.usage_date.to_string(), 0)),
         ("CustomerCountry", |u| (u.customer_country.clone(), 0)),
         ("-CustomerCountry", |u| (u.customer_country.clone(), 0)),
         ("NormalizedUsage", |u| (String::new(), u.normalized_usage)),
@@ -843,6 +867,114 @@ async fn usage_sorted_on_month_indexed_columns_pages_like_the_rows(backend: Back
     }
 }
 on_both_databases!(usage_sorted_on_month_indexed_columns_pages_like_the_rows);
+
+/// The columns of usage's primary key, in order.
+async fn usage_key(app: &TestApp) -> String {
+    let db = &app.state.db;
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            "SELECT group_concat(name, ',') FROM (SELECT ii.name AS name \
+             FROM pragma_index_list('usage') il, pragma_index_info(il.name) ii \
+             WHERE il.origin = 'pk' ORDER BY ii.seqno)"
+        }
+        _ => {
+            "SELECT string_agg(a.attname::text, ',' ORDER BY k.ord) FROM pg_index i \
+             CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+             WHERE i.indrelid = 'usage'::regclass AND i.indisprimary"
+        }
+    };
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<String>(0)
+        .unwrap()
+}
+
+/// How many of the usage indexes that m0011 rebuilds on SQLite exist.
+async fn usage_indexes(app: &TestApp) -> i64 {
+    let names = "'ix_usage_month_sort_customer_country', 'ix_usage_month_sort_normalized_usage', \
+                 'ix_usage_customer_months'";
+    let sql = match app.state.db.get_database_backend() {
+        DbBackend::Sqlite => format!(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage' \
+             AND name IN ({names})"
+        ),
+        _ => format!(
+            "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'usage' AND indexname IN ({names})"
+        ),
+    };
+    app.scalar(&sql).await
+}
+
+/// Usage's primary key puts the day before the subscription (m0011: a batch's keys land
+/// in its days' part of the key index). Migrating down to m0001's key and up again
+/// keeps every row and every other index, fills the subscriptions' customers from the
+/// rows, and the grid answers as before (the code reads the latest schema only).
+async fn usage_key_puts_the_day_first_and_rebuilding_keeps_every_row(backend: Backend) {
+    let (app, usage, token) = usage_tenant(backend, 0x0011, 300).await;
+    let time_key = "publisher_id,usage_date,marketplace_subscription_id,meter_id";
+    assert_eq!(usage_key(&app).await, time_key);
+    assert_eq!(usage_indexes(&app).await, 3);
+    let paths = [
+        "/api/v1/reports/usage/details?start=2026-05&pageSize=9",
+        "/api/v1/reports/usage/details?start=2026-05&pageSize=9&sort=CustomerCountry",
+        "/api/v1/reports/usage/details?start=2026-05&pageSize=9&filter=MarketplaceSubscriptionId:eq:usub-9",
+    ];
+    let mut before = Vec::new();
+    for path in paths {
+        let rows = walk(&app, path, &token).await;
+        assert!(!rows.is_empty(), "{path}");
+        before.push(rows);
+    }
+
+    Migrator::down(&app.state.db, Some(1)).await.unwrap();
+    assert_eq!(
+        usage_key(&app).await,
+        "publisher_id,marketplace_subscription_id,usage_date,meter_id"
+    );
+    assert_eq!(usage_indexes(&app).await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage").await, 300);
+
+    Migrator::up(&app.state.db, None).await.unwrap();
+    assert_eq!(usage_key(&app).await, time_key);
+    assert_eq!(usage_indexes(&app).await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage").await, 300);
+    // Filled from the stored rows: one row per subscription and customer.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM customer_subscriptions")
+            .await,
+        app.scalar(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT marketplace_subscription_id, customer_id \
+             FROM usage) AS pairs"
+        )
+        .await
+    );
+    for (path, want) in paths.iter().zip(&before) {
+        assert_eq!(
+            &walk(&app, path, &token).await,
+            want,
+            "{path} after the rebuild"
+        );
+    }
+    // The rebuilt table's key still finds a restated row and replaces it.
+    let mut restated = usage[0].clone();
+    restated.normalized_usage = 123_456_789;
+    app.store(
+        restated.publisher_id,
+        "u2",
+        FactBatch::Usage(vec![restated.clone()]),
+    )
+    .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM usage").await, 300);
+    let sql = format!(
+        "SELECT normalized_usage FROM usage WHERE meter_id = '{}'",
+        restated.meter_id
+    );
+    assert_eq!(app.scalar(&sql).await, 123_456_789);
+}
+on_both_databases!(usage_key_puts_the_day_first_and_rebuilding_keeps_every_row);
 
 /// Filters on customers' names and companies and on plans (resolved to customers and
 /// SKUs through the names their rows carry) find every row under each name a customer

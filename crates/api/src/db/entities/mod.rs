@@ -12,6 +12,7 @@ pub mod account_tokens;
 pub mod api_clients;
 pub mod audit_log;
 pub mod customer_names;
+pub mod customer_subscriptions;
 pub mod customers;
 pub mod data_freshness;
 pub mod feedback;

@@ -12,6 +12,7 @@ mod m0007_offer_names;
 pub(crate) mod m0008_usage_month_sort_indexes;
 mod m0009_usage_customer_months;
 mod m0010_customer_names;
+pub(crate) mod m0011_usage_time_key;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_usage_month_sort_indexes::Migration),
             Box::new(m0009_usage_customer_months::Migration),
             Box::new(m0010_customer_names::Migration),
+            Box::new(m0011_usage_time_key::Migration),
         ]
     }
 }

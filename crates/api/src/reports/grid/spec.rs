@@ -135,13 +135,20 @@ pub struct NameLookup {
     pub name: &'static str,
 }
 
-/// Offers' names (m0007), customers' names and companies (m0010), and plans (the
-/// store path adds each batch's).
-static NAME_LOOKUPS: [NameLookup; 4] = [
+/// Offers' names (m0007), subscriptions' customers (m0011), customers' names and
+/// companies (m0010), and plans (the store path adds each batch's).
+static NAME_LOOKUPS: [NameLookup; 5] = [
     NameLookup {
         table: "offer_names",
         key: "offer_id",
         name: "offer_name",
+    },
+    // A subscription's customers (m0011): usage has no index by subscription, and the
+    // customer index reads the customers' rows of each month.
+    NameLookup {
+        table: "customer_subscriptions",
+        key: "customer_id",
+        name: "marketplace_subscription_id",
     },
     NameLookup {
         table: "customer_names",
