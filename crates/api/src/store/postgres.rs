@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::facts::{self, Fact};
-use super::rollups::Rollups;
+use super::rollups::{NameRows, Rollups};
 use super::{BatchMeta, Piece, Progress, StoreError, StoreOutcome, Written};
 
 fn pg_err(e: sqlx::Error) -> StoreError {
@@ -146,7 +146,43 @@ impl KeyArray {
     }
 }
 
-/// Writes the batch, unless its key is taken.
+/// Inserts a batch's rows of a name table (`Rollups::take_names`) that are not there
+/// yet, in one statement whose columns travel as arrays (`unnest`). The same rows as
+/// multi-row `VALUES` lists (10,000 rows a statement) took PostgreSQL most of the
+/// batch's closing time to parse and plan (docs/ingest-performance.md).
+async fn insert_names(
+    conn: &mut sqlx::PgConnection,
+    publisher_id: i64,
+    names: NameRows,
+) -> Result<(), StoreError> {
+    let table = names.table;
+    let list = names
+        .columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let arrays = (0..names.columns.len())
+        .map(|i| format!("${}::text[]", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let columns = names.into_columns();
+    if columns.first().is_none_or(Vec::is_empty) {
+        return Ok(());
+    }
+    // The table and column names are the store path's own, never input.
+    let sql = format!(
+        "INSERT INTO \"{table}\" (publisher_id, {list}) SELECT $1, * FROM unnest({arrays}) \
+         ON CONFLICT DO NOTHING"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(publisher_id);
+    for column in columns {
+        query = query.bind(column);
+    }
+    query.execute(conn).await.map_err(pg_err)?;
+    Ok(())
+}
+
 /// A batch of at least this many rows refreshes its table's planner statistics once it
 /// has committed.
 const ANALYZE_AFTER_ROWS: u64 = 50_000;
@@ -181,6 +217,7 @@ fn rollup_tables(dataset: Dataset) -> &'static [&'static str] {
     }
 }
 
+/// Writes the batch, unless its key is taken.
 pub async fn store<M: Fact>(
     pool: &PgPool,
     meta: &BatchMeta,
@@ -348,6 +385,9 @@ pub async fn store<M: Fact>(
         return Ok(Written::KeyTaken(digest));
     }
     let phase = Instant::now();
+    for names in rollups.take_names() {
+        insert_names(&mut txn, meta.publisher_id, names).await?;
+    }
     for statement in
         super::closing_statements(DbBackend::Postgres, meta, dataset, &progress, rollups)?
     {

@@ -260,10 +260,33 @@ impl Rollups {
         );
     }
 
+    /// Takes the batch's rows of the name tables out (the store path's lookups: offers'
+    /// and customers' names, subscriptions' customers), for a writer that writes them
+    /// its own way; [`Self::statements`] then has none of them left to insert.
+    pub fn take_names(&mut self) -> Vec<NameRows> {
+        vec![
+            NameRows {
+                table: "offer_names",
+                columns: &["offer_id", "offer_name"],
+                keys: std::mem::take(&mut self.offer_names),
+            },
+            NameRows {
+                table: "customer_names",
+                columns: &["customer_id", "customer_name", "customer_company_name"],
+                keys: std::mem::take(&mut self.customer_names),
+            },
+            NameRows {
+                table: "customer_subscriptions",
+                columns: &["marketplace_subscription_id", "customer_id"],
+                keys: std::mem::take(&mut self.customer_subscriptions),
+            },
+        ]
+    }
+
     /// The statements that add the deltas to the rollup tables and record the offers and
     /// plans, for `backend`.
     pub fn statements(
-        self,
+        mut self,
         backend: DbBackend,
         publisher_id: i64,
     ) -> Result<Vec<Statement>, DbErr> {
@@ -400,7 +423,7 @@ impl Rollups {
     }
 
     fn dimensions(
-        &self,
+        &mut self,
         out: &mut Vec<Statement>,
         backend: DbBackend,
         publisher_id: i64,
@@ -472,31 +495,45 @@ impl Rollups {
             );
             out.push(backend.build(&insert));
         }
-        insert_new(
-            out,
-            backend,
-            publisher_id,
-            "offer_names",
-            &["offer_id", "offer_name"],
-            &self.offer_names,
-        )?;
-        insert_new(
-            out,
-            backend,
-            publisher_id,
-            "customer_names",
-            &["customer_id", "customer_name", "customer_company_name"],
-            &self.customer_names,
-        )?;
-        insert_new(
-            out,
-            backend,
-            publisher_id,
-            "customer_subscriptions",
-            &["marketplace_subscription_id", "customer_id"],
-            &self.customer_subscriptions,
-        )?;
+        for names in self.take_names() {
+            insert_new(
+                out,
+                backend,
+                publisher_id,
+                names.table,
+                names.columns,
+                &names.keys,
+            )?;
+        }
         Ok(())
+    }
+}
+
+/// A batch's rows of one name table: every row is new or already there, never changed.
+pub struct NameRows {
+    /// The table.
+    pub table: &'static str,
+    /// Its columns after `publisher_id`, all text.
+    pub columns: &'static [&'static str],
+    /// Each row's values in `columns` order, joined by `SEP`.
+    keys: HashSet<String>,
+}
+
+impl NameRows {
+    /// The rows column by column, each row's values in the same place of every column,
+    /// the rows in sorted order (two batches that insert the same rows then take their
+    /// locks in the same order).
+    pub fn into_columns(self) -> Vec<Vec<String>> {
+        let mut keys: Vec<String> = self.keys.into_iter().collect();
+        keys.sort_unstable();
+        let mut columns = vec![Vec::with_capacity(keys.len()); self.columns.len()];
+        for key in &keys {
+            let mut parts = key.splitn(self.columns.len(), SEP);
+            for column in columns.iter_mut() {
+                column.push(parts.next().unwrap_or("").to_owned());
+            }
+        }
+        columns
     }
 }
 
@@ -628,4 +665,41 @@ fn upsert(
         out.push(backend.build(&insert));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_rows_come_out_column_by_column_in_sorted_order() {
+        let mut rollups = Rollups::default();
+        rollups.note_customer("c2", "sub-b", "Pat", "Doe Ltd");
+        rollups.note_customer("c1", "sub-a", "Sam", "Roe Inc");
+        // The same pair again is one row.
+        rollups.note_customer("c1", "sub-a", "Sam", "Roe Inc");
+        let names = rollups.take_names();
+        let by_table: HashMap<&str, Vec<Vec<String>>> = names
+            .into_iter()
+            .map(|n| (n.table, n.into_columns()))
+            .collect();
+        assert_eq!(
+            by_table["customer_subscriptions"],
+            vec![vec!["sub-a", "sub-b"], vec!["c1", "c2"]]
+        );
+        assert_eq!(
+            by_table["customer_names"],
+            vec![
+                vec!["c1", "c2"],
+                vec!["Sam", "Pat"],
+                vec!["Roe Inc", "Doe Ltd"]
+            ]
+        );
+        assert!(by_table["offer_names"].iter().all(Vec::is_empty));
+        // Taken: the generic statements insert none of them again.
+        let statements = rollups.statements(DbBackend::Sqlite, 1).unwrap();
+        assert!(statements.iter().all(
+            |s| !s.sql.contains("customer_subscriptions") && !s.sql.contains("customer_names")
+        ));
+    }
 }
