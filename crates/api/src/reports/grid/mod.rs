@@ -622,7 +622,8 @@ impl GridRequest {
     fn sort_is_indexed(&self) -> bool {
         let sort = self.sort.db.as_str();
         !matches!(self.spec.period, PeriodKind::Months(col) if col == sort)
-            && (self.spec.sort_indexes.contains(&sort) || self.spec.key.first() == Some(&sort))
+            && (self.spec.sort_indexes.contains(&sort)
+                || (self.spec.key_is_primary && self.spec.key.first() == Some(&sort)))
     }
 
     /// The WHERE conditions of the request: publisher, period, slicers, filters.

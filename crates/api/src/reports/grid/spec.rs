@@ -75,8 +75,12 @@ pub struct GridSpec {
     pub dataset: Dataset,
     /// Its table.
     pub table: &'static str,
-    /// The primary key after `publisher_id`: the tie-break of every sort.
+    /// The row's key after `publisher_id`: the tie-break of every sort.
     pub key: &'static [&'static str],
+    /// Whether `(publisher_id, key...)` is the table's primary key, so that a sort on
+    /// `key`'s first column walks it. Not Usage's since m0011 put the day first (its
+    /// key is `(publisher_id, usage_date, marketplace_subscription_id, meter_id)`).
+    pub key_is_primary: bool,
     /// How rows fall into the period.
     pub period: PeriodKind,
     /// Which slicers apply.
@@ -233,6 +237,7 @@ pub static ORDERS: GridSpec = GridSpec {
     dataset: Dataset::Orders,
     table: "orders",
     key: &["order_id"],
+    key_is_primary: true,
     period: PeriodKind::Months("month_start_date"),
     slicers: SlicerColumns::ALL,
     default_sort: "-MonthStartDate",
@@ -249,6 +254,7 @@ pub static USAGE: GridSpec = GridSpec {
     dataset: Dataset::Usage,
     table: "usage",
     key: &["marketplace_subscription_id", "usage_date", "meter_id"],
+    key_is_primary: false,
     period: PeriodKind::Months("usage_date"),
     slicers: SlicerColumns::ALL,
     default_sort: "-UsageDate",
@@ -265,6 +271,7 @@ pub static CUSTOMERS: GridSpec = GridSpec {
     dataset: Dataset::Customers,
     table: "customers",
     key: &["customer_id", "marketplace_subscription_id"],
+    key_is_primary: true,
     period: PeriodKind::Span {
         start: "date_acquired",
         end: "date_lost",
@@ -284,6 +291,7 @@ pub static PAYOUTS: GridSpec = GridSpec {
     dataset: Dataset::Payouts,
     table: "payouts",
     key: &["purchase_record_id", "line_item_id"],
+    key_is_primary: true,
     period: PeriodKind::Months("month_start_date"),
     slicers: SlicerColumns {
         offer_type: Some("offer_type"),
@@ -303,6 +311,7 @@ pub static LICENSES: GridSpec = GridSpec {
     dataset: Dataset::Licenses,
     table: "licenses",
     key: &["month_start_date", "customer_id", "product_id", "plan_name"],
+    key_is_primary: true,
     period: PeriodKind::Months("month_start_date"),
     slicers: SlicerColumns {
         offer_type: Some("offer_type"),
@@ -320,6 +329,39 @@ pub static LICENSES: GridSpec = GridSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The entity's primary key columns, in order.
+    fn primary_key<E: sea_orm::EntityTrait>() -> Vec<String> {
+        use sea_orm::{Iterable, PrimaryKeyToColumn};
+        E::PrimaryKey::iter()
+            .map(|k| sea_orm::IdenStatic::as_str(&k.into_column()).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn key_is_primary_says_whether_the_key_is_the_tables_primary_key() {
+        use crate::db::entities::{customers, licenses, orders, payouts, usage};
+        use crate::db::migrations::m0011_usage_time_key::TIME_KEY;
+        let with_publisher = |spec: &GridSpec| -> Vec<String> {
+            std::iter::once("publisher_id")
+                .chain(spec.key.iter().copied())
+                .map(str::to_owned)
+                .collect()
+        };
+        for (spec, key) in [
+            (&ORDERS, primary_key::<orders::Entity>()),
+            (&CUSTOMERS, primary_key::<customers::Entity>()),
+            (&PAYOUTS, primary_key::<payouts::Entity>()),
+            (&LICENSES, primary_key::<licenses::Entity>()),
+        ] {
+            assert!(spec.key_is_primary, "{}", spec.table);
+            assert_eq!(with_publisher(spec), key, "{}", spec.table);
+        }
+        // Usage's table key is m0011's, day first (the entity still lists m0001's).
+        assert!(!USAGE.key_is_primary);
+        assert_eq!(with_publisher(&USAGE), primary_key::<usage::Entity>());
+        assert_ne!(with_publisher(&USAGE), TIME_KEY);
+    }
 
     #[test]
     fn every_grid_maps_every_dictionary_column_and_key() {
