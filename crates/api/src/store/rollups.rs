@@ -496,14 +496,7 @@ impl Rollups {
             out.push(backend.build(&insert));
         }
         for names in self.take_names() {
-            insert_new(
-                out,
-                backend,
-                publisher_id,
-                names.table,
-                names.columns,
-                &names.keys,
-            )?;
+            insert_new(out, backend, publisher_id, &names)?;
         }
         Ok(())
     }
@@ -520,17 +513,22 @@ pub struct NameRows {
 }
 
 impl NameRows {
+    /// One row's values (a key of `keys`), in `columns` order.
+    fn values<'k>(&self, key: &'k str) -> impl Iterator<Item = &'k str> {
+        let mut parts = key.splitn(self.columns.len(), SEP);
+        (0..self.columns.len()).map(move |_| parts.next().unwrap_or(""))
+    }
+
     /// The rows column by column, each row's values in the same place of every column,
     /// the rows in sorted order (two batches that insert the same rows then take their
     /// locks in the same order).
     pub fn into_columns(self) -> Vec<Vec<String>> {
-        let mut keys: Vec<String> = self.keys.into_iter().collect();
+        let mut keys: Vec<&String> = self.keys.iter().collect();
         keys.sort_unstable();
         let mut columns = vec![Vec::with_capacity(keys.len()); self.columns.len()];
-        for key in &keys {
-            let mut parts = key.splitn(self.columns.len(), SEP);
-            for column in columns.iter_mut() {
-                column.push(parts.next().unwrap_or("").to_owned());
+        for key in keys {
+            for (column, value) in columns.iter_mut().zip(self.values(key)) {
+                column.push(value.to_owned());
             }
         }
         columns
@@ -552,33 +550,28 @@ fn note(set: &mut HashSet<String>, key: &mut String, parts: &[&str]) {
     }
 }
 
-/// Adds to `out` the inserts of `keys` (each `columns`' values joined by `SEP`, as
-/// [`note`] makes them) into `table` under `publisher_id`, keeping rows already there.
+/// Adds to `out` the inserts of `names`' rows into its table under `publisher_id`,
+/// keeping rows already there.
 fn insert_new(
     out: &mut Vec<Statement>,
     backend: DbBackend,
     publisher_id: i64,
-    table: &str,
-    columns: &[&str],
-    keys: &HashSet<String>,
+    names: &NameRows,
 ) -> Result<(), DbErr> {
     let all: Vec<&str> = std::iter::once("publisher_id")
-        .chain(columns.iter().copied())
+        .chain(names.columns.iter().copied())
         .collect();
-    let keys: Vec<&String> = keys.iter().collect();
+    let keys: Vec<&String> = names.keys.iter().collect();
     for chunk in keys.chunks(MAX_PARAMS / all.len()) {
         let mut insert = Query::insert();
         insert
-            .into_table(Alias::new(table))
+            .into_table(Alias::new(names.table))
             .columns(all.iter().map(|c| Alias::new(*c)));
         for key in chunk {
-            let mut values: Vec<Value> = vec![publisher_id.into()];
-            let mut parts = key.splitn(columns.len(), SEP);
-            for _ in columns {
-                values.push(parts.next().unwrap_or("").to_owned().into());
-            }
+            let values = std::iter::once(Value::from(publisher_id))
+                .chain(names.values(key).map(|v| Value::from(v.to_owned())));
             insert
-                .values(values.into_iter().map(Into::into))
+                .values(values.map(Into::into))
                 .map_err(|e| DbErr::Custom(e.to_string()))?;
         }
         insert.on_conflict(

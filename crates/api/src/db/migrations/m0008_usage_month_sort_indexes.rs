@@ -36,7 +36,8 @@ fn create(name: String, columns: &[&str]) -> IndexCreateStatement {
     stmt
 }
 
-fn drop(name: String) -> IndexDropStatement {
+/// Drops the usage index `name`.
+pub(super) fn drop(name: String) -> IndexDropStatement {
     Index::drop()
         .name(name)
         .table(Alias::new("usage"))

@@ -26,7 +26,9 @@
 use sea_orm::{ConnectionTrait, DbBackend, IdenStatic, Iterable, Schema, Statement};
 use sea_orm_migration::prelude::*;
 
+use super::m0001_foundation::index;
 use super::m0007_offer_names::create_and_fill;
+use super::m0008_usage_month_sort_indexes::drop as drop_usage_index;
 use crate::db::entities::{customer_subscriptions, usage};
 
 /// The migration.
@@ -160,27 +162,6 @@ async fn swap_postgres_key(manager: &SchemaManager<'_>, to: &[&str]) -> Result<(
     .await
 }
 
-fn day_index() -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(DAY_INDEX).table(Alias::new("usage"));
-    for column in [
-        "publisher_id",
-        "usage_date",
-        "marketplace_subscription_id",
-        "meter_id",
-    ] {
-        stmt.col(Alias::new(column));
-    }
-    stmt
-}
-
-fn drop_named(name: &str) -> IndexDropStatement {
-    Index::drop()
-        .name(name)
-        .table(Alias::new("usage"))
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     /// In one transaction on SQLite too (its default is none): a crash at any step of
@@ -196,7 +177,9 @@ impl MigrationTrait for Migration {
             }
             _ => {
                 swap_postgres_key(manager, TIME_KEY).await?;
-                manager.drop_index(drop_named(DAY_INDEX)).await?;
+                manager
+                    .drop_index(drop_usage_index(DAY_INDEX.to_owned()))
+                    .await?;
             }
         }
         // One pass over the facts (a minute at ten million rows, once).
@@ -224,6 +207,7 @@ impl MigrationTrait for Migration {
         } else {
             swap_postgres_key(manager, SUBSCRIPTION_KEY).await?;
         }
-        manager.create_index(day_index()).await
+        // m0003's index, under the name it gave it (DAY_INDEX).
+        index(manager, "usage", &TIME_KEY[1..], false).await
     }
 }
