@@ -257,6 +257,7 @@ pub async fn month_grid(
         accept,
         &caller.permissions,
         &state.report_keys,
+        state.db.get_database_backend(),
     )?;
     let stem = match scope {
         grid::Scope::Months(p) => format!("{}-{}-to-{}", dataset.slug(), p.start, p.end),

@@ -163,6 +163,7 @@ pub async fn list_customers(
         accept,
         &caller.permissions,
         &state.report_keys,
+        state.db.get_database_backend(),
     )?;
     grid_response(
         &state,
@@ -215,6 +216,7 @@ pub async fn get_customer(
                 None,
                 &caller.permissions,
                 &state.report_keys,
+                state.db.get_database_backend(),
             )?
             .with_fixed("customer_id", customer_id.clone()))
         };

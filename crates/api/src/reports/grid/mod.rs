@@ -17,7 +17,7 @@ use sea_orm::sea_query::{
     Alias, BinOper, ColumnType as SqlType, Condition, Expr, ExprTrait, Func, LikeExpr, Order,
     Query, SelectStatement, UnionType, Value,
 };
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 use shared::auth::Permission;
 use shared::dictionary::{ColumnType, MarketplaceLicenseType};
 use shared::reports::grid::{
@@ -111,6 +111,9 @@ pub struct GridRequest {
     /// `GridSpec::lookups`): every matching row has one of them. Not in the
     /// fingerprint: they follow from the filters.
     resolved: Vec<(&'static str, Vec<String>)>,
+    /// The database the request's statements are for: text filters are written for its
+    /// `LIKE` ([`filter_condition`]).
+    backend: DbBackend,
 }
 
 /// The most keys a name filter is resolved to (see `GridRequest::plan`).
@@ -137,6 +140,7 @@ pub fn parse(
     accept: Option<&str>,
     permissions: &[Permission],
     keys: &ReportKeys,
+    backend: DbBackend,
 ) -> Result<GridRequest, ApiError> {
     let masked = !permissions.contains(&Permission::Customers);
     let slicers = filters::slicers(params)?;
@@ -265,6 +269,7 @@ pub fn parse(
         keys: keys.clone(),
         slices: SliceFacts::default(),
         resolved: Vec::new(),
+        backend,
     };
     if let Some(cursor) = params.get("cursor") {
         let values = cursor::open(keys, cursor, publisher_id, &request.fingerprint())
@@ -461,7 +466,7 @@ impl GridRequest {
         }
         for f in &self.filters {
             if slices.columns.contains(&f.column.db.as_str()) {
-                cond = cond.add(filter_condition(f));
+                cond = cond.add(filter_condition(f, self.backend));
                 kept = true;
             }
         }
@@ -545,7 +550,7 @@ impl GridRequest {
                     .cond_where(
                         Condition::all()
                             .add(Expr::col(Alias::new("publisher_id")).eq(self.publisher_id))
-                            .add(filter_condition(f)),
+                            .add(filter_condition(f, self.backend)),
                     );
                 q.limit(MAX_RESOLVED_KEYS + 1);
                 let mut keys = Vec::new();
@@ -753,7 +758,7 @@ impl GridRequest {
             if on_sort.is_some_and(|want| want != (f.column.db == self.sort.db)) {
                 continue;
             }
-            cond = cond.add(filter_condition(f));
+            cond = cond.add(filter_condition(f, self.backend));
             // A hashed BYOL subscription ID must not be findable through the real one.
             if spec.byol && f.column.dictionary.name == "MarketplaceSubscriptionId" {
                 cond = cond.add(
@@ -1266,9 +1271,23 @@ fn like_pattern(lowered: &Value, prefix_only: bool) -> String {
     }
 }
 
-fn filter_condition(f: &Filter) -> Condition {
+/// The condition of one column filter, for `backend`.
+///
+/// A text filter compares with the value lowered (at parsing). PostgreSQL's `LIKE` is
+/// case-sensitive, so the column is lowered too. SQLite's `LIKE` already ignores ASCII
+/// case, and its `lower()` changes nothing else (it folds ASCII only), so the column is
+/// compared as stored: the same rows match, without a lowered copy of every row's text
+/// (a contains filter that scans the period: 0.26-0.36 s with `lower()`, 0.15-0.22 s
+/// without, at a million usage rows in the sqlite3 shell).
+fn filter_condition(f: &Filter, backend: DbBackend) -> Condition {
     let col = || Expr::col(Alias::new(f.column.db.as_str()));
-    let lower = || Expr::expr(Func::lower(col()));
+    let lower = || {
+        if backend == DbBackend::Sqlite {
+            col()
+        } else {
+            Expr::expr(Func::lower(col()))
+        }
+    };
     let first = || f.values[0].clone();
     let nullable = f.column.nullable;
     let cond = Condition::all();

@@ -565,6 +565,7 @@ pub async fn list_licenses(
         accept,
         &caller.permissions,
         &state.report_keys,
+        state.db.get_database_backend(),
     )?;
     for (column, values) in lq.column_filters() {
         request = request.with_any(column, values);
