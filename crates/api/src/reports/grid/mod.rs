@@ -1281,7 +1281,8 @@ fn like_pattern(lowered: &Value, prefix_only: bool) -> String {
 /// without, at a million usage rows in the sqlite3 shell).
 fn filter_condition(f: &Filter, backend: DbBackend) -> Condition {
     let col = || Expr::col(Alias::new(f.column.db.as_str()));
-    let lower = || {
+    // The column as the pattern should meet it: as stored on SQLite, lowered elsewhere.
+    let folded = || {
         if backend == DbBackend::Sqlite {
             col()
         } else {
@@ -1301,12 +1302,12 @@ fn filter_condition(f: &Filter, backend: DbBackend) -> Condition {
             }
         }
         FilterOp::Contains => {
-            cond.add(lower().like(LikeExpr::new(like_pattern(&f.values[0], false)).escape('\\')))
+            cond.add(folded().like(LikeExpr::new(like_pattern(&f.values[0], false)).escape('\\')))
         }
         FilterOp::NotContains => cond
-            .add(lower().not_like(LikeExpr::new(like_pattern(&f.values[0], false)).escape('\\'))),
+            .add(folded().not_like(LikeExpr::new(like_pattern(&f.values[0], false)).escape('\\'))),
         FilterOp::StartsWith => {
-            cond.add(lower().like(LikeExpr::new(like_pattern(&f.values[0], true)).escape('\\')))
+            cond.add(folded().like(LikeExpr::new(like_pattern(&f.values[0], true)).escape('\\')))
         }
         FilterOp::Lt | FilterOp::Before => cond.add(col().lt(first())),
         FilterOp::Le => cond.add(col().lte(first())),
