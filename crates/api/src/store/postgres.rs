@@ -1,6 +1,7 @@
 //! The PostgreSQL writer: a pooled connection's transaction, rows streamed in with `COPY`.
 //!
-//! Each chunk goes into the table with `COPY ... FROM STDIN` (text format), first under a
+//! Each chunk, encoded on the preparing stage's thread (`encoder`, `super::prepare`),
+//! goes into the table with `COPY ... FROM STDIN` (text format), first under a
 //! savepoint with no lookup at all (new keys are the common case). When that meets an
 //! existing key, the savepoint is rolled back and, from then on, each chunk's restated
 //! rows are deleted first in one statement (its keys travel as arrays, `unnest`ed) that
@@ -26,7 +27,7 @@ use uuid::Uuid;
 
 use super::facts::{self, Fact};
 use super::rollups::{NameRows, Rollups};
-use super::{BatchMeta, Piece, Progress, StoreError, StoreOutcome, Written};
+use super::{BatchMeta, Counted, Prepared, Progress, StoreError, StoreOutcome, Written};
 
 fn pg_err(e: sqlx::Error) -> StoreError {
     StoreError::Db(DbErr::Custom(format!("PostgreSQL: {e}")))
@@ -217,12 +218,66 @@ fn rollup_tables(dataset: Dataset) -> &'static [&'static str] {
     }
 }
 
+/// A chunk as the writer sends it: its rows in `COPY`'s text format, and its key
+/// columns' values as arrays for the lookup of restated rows.
+pub(super) struct Encoded {
+    text: Vec<u8>,
+    keys: Vec<KeyArray>,
+}
+
+fn key_index<M: Fact>() -> Result<Vec<usize>, StoreError> {
+    let columns = facts::columns::<M>();
+    M::key_columns()
+        .iter()
+        .map(|k| {
+            columns
+                .iter()
+                .position(|c| c.as_str() == k.as_str())
+                .ok_or_else(|| {
+                    StoreError::Db(DbErr::Custom(format!("no key column {}", k.as_str())))
+                })
+        })
+        .collect()
+}
+
+/// Encodes chunks of `M` for [`store`], on the preparing stage's thread (`prepare`),
+/// so that the writer's task only talks to the server.
+pub(super) fn encoder<M: Fact>()
+-> Result<impl FnMut(Vec<M>) -> Result<Encoded, StoreError> + Send + 'static, StoreError> {
+    let key_index = key_index::<M>()?;
+    let key_types: Vec<ColumnType> = M::key_columns()
+        .iter()
+        .map(|c| c.def().get_column_type().clone())
+        .collect();
+    Ok(move |chunk: Vec<M>| {
+        let mut keys: Vec<KeyArray> = key_types
+            .iter()
+            .map(|k| KeyArray::new(k, chunk.len()).0)
+            .collect();
+        let mut text = Vec::new();
+        for row in chunk {
+            let values = row.into_values();
+            for (array, k) in keys.iter_mut().zip(&key_index) {
+                array.push(&values[*k])?;
+            }
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    text.push(b'\t');
+                }
+                copy_text(&mut text, value)?;
+            }
+            text.push(b'\n');
+        }
+        Ok(Encoded { text, keys })
+    })
+}
+
 /// Writes the batch, unless its key is taken.
 pub async fn store<M: Fact>(
     pool: &PgPool,
     meta: &BatchMeta,
     dataset: Dataset,
-    mut source: mpsc::Receiver<Piece<M>>,
+    mut source: mpsc::Receiver<Prepared<Encoded>>,
 ) -> Result<Written, StoreError> {
     let started = Instant::now();
     let mut txn = pool.begin().await.map_err(pg_err)?;
@@ -235,17 +290,6 @@ pub async fn store<M: Fact>(
         .collect::<Vec<_>>()
         .join(", ");
     let keys = M::key_columns();
-    let key_index = keys
-        .iter()
-        .map(|k| {
-            columns
-                .iter()
-                .position(|c| c.as_str() == k.as_str())
-                .ok_or_else(|| {
-                    StoreError::Db(DbErr::Custom(format!("no key column {}", k.as_str())))
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
     let key_types: Vec<ColumnType> = keys
         .iter()
         .map(|c| c.def().get_column_type().clone())
@@ -276,40 +320,26 @@ pub async fn store<M: Fact>(
     let copy_sql = format!("COPY \"{table}\" ({names}) FROM STDIN");
 
     let mut progress = Progress::default();
-    let mut rollups = Rollups::default();
-    let mut buf = Vec::new();
+    // The replaced rows' contributions, taken out of what the rows added at the end.
+    let mut removed = Rollups::default();
     let mut optimistic = true;
     let (mut delete_ms, mut copy_ms) = (0u128, 0u128);
-    let digest = loop {
-        let chunk = match source.recv().await {
-            Some(Piece::Rows(chunk)) => chunk,
-            Some(Piece::End(digest)) => break digest,
+    let (digest, counted) = loop {
+        let (rows, Encoded { text, keys }) = match source.recv().await {
+            Some(Prepared::Chunk { rows, data }) => (rows, data),
+            Some(Prepared::End { digest, counted }) => break (digest, counted),
             None => {
                 txn.rollback().await.map_err(pg_err)?;
                 return Err(StoreError::Incomplete);
             }
         };
-        let chunk = progress.take(meta.publisher_id, chunk)?;
-        progress.add(&chunk, &mut rollups);
-        let rows = chunk.len();
-        let chunk: Vec<Vec<Value>> = chunk.into_iter().map(Fact::into_values).collect();
-        buf.clear();
-        for values in &chunk {
-            for (i, value) in values.iter().enumerate() {
-                if i > 0 {
-                    buf.push(b'\t');
-                }
-                copy_text(&mut buf, value)?;
-            }
-            buf.push(b'\n');
-        }
 
         if optimistic {
             // New keys (the common case) need no lookup: copy under a savepoint, and
             // only if a key exists, go back and take the restated rows out first.
             let phase = Instant::now();
             plain(&mut txn, "SAVEPOINT chunk").await?;
-            match copy(&mut txn, &copy_sql, &buf).await {
+            match copy(&mut txn, &copy_sql, &text).await {
                 Ok(()) => {
                     plain(&mut txn, "RELEASE SAVEPOINT chunk").await?;
                     copy_ms += phase.elapsed().as_millis();
@@ -327,16 +357,8 @@ pub async fn store<M: Fact>(
         }
 
         let phase = Instant::now();
-        let mut key_arrays: Vec<KeyArray> =
-            key_types.iter().map(|k| KeyArray::new(k, rows).0).collect();
-        for values in &chunk {
-            for (array, k) in key_arrays.iter_mut().zip(&key_index) {
-                array.push(&values[*k])?;
-            }
-        }
-        drop(chunk);
         let mut query = sqlx::query(AssertSqlSafe(delete_sql.clone())).bind(meta.publisher_id);
-        for array in key_arrays {
+        for array in keys {
             query = match array {
                 KeyArray::Text(v) => query.bind(v),
                 KeyArray::Date(v) => query.bind(v),
@@ -348,14 +370,14 @@ pub async fn store<M: Fact>(
         for row in old {
             let mine: bool = row.try_get("written_by_batch").map_err(pg_err)?;
             let old = M::from_query_result(&QueryResult::from(row), "")?;
-            old.contribute(-1, &mut rollups);
+            old.contribute(-1, &mut removed);
             replaced += 1;
             earlier += u64::from(mine);
         }
         delete_ms += phase.elapsed().as_millis();
 
         let phase = Instant::now();
-        copy(&mut txn, &copy_sql, &buf).await.map_err(pg_err)?;
+        copy(&mut txn, &copy_sql, &text).await.map_err(pg_err)?;
         copy_ms += phase.elapsed().as_millis();
         progress.written(rows, replaced, earlier);
     };
@@ -369,6 +391,12 @@ pub async fn store<M: Fact>(
         "facts written"
     );
 
+    let Counted {
+        mut rollups,
+        latest,
+    } = *counted;
+    rollups.absorb(removed);
+    progress.latest = latest;
     let digest = digest.unwrap_or_else(|| meta.content_sha256.clone());
     let batch_id = Uuid::now_v7();
     let claim = super::claim_statement(

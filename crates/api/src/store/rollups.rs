@@ -260,6 +260,43 @@ impl Rollups {
         );
     }
 
+    /// Adds `other`'s deltas, bounds, dimensions and names to these (the rows a writer
+    /// replaced, taken out of what a batch's rows added).
+    pub fn absorb(&mut self, other: Rollups) {
+        fn sums<const N: usize>(
+            into: &mut HashMap<String, [i64; N]>,
+            from: HashMap<String, [i64; N]>,
+        ) {
+            for (key, values) in from {
+                let target = into.entry(key).or_insert([0; N]);
+                for (t, v) in target.iter_mut().zip(values) {
+                    *t += v;
+                }
+            }
+        }
+        sums(&mut self.orders, other.orders);
+        sums(&mut self.customer_orders, other.customer_orders);
+        sums(&mut self.usage, other.usage);
+        sums(&mut self.payouts, other.payouts);
+        for (key, [high, low]) in other.usage_bounds {
+            let bound = self.usage_bounds.entry(key).or_insert([high, low]);
+            *bound = [Ord::max(bound[0], high), Ord::min(bound[1], low)];
+        }
+        for (key, offer) in other.offers {
+            self.offers
+                .entry(key)
+                .and_modify(|o| o.is_paid |= offer.is_paid)
+                .or_insert(offer);
+        }
+        // As for rows, a later plan's license type and preview status win.
+        self.plans.extend(other.plans);
+        self.offer_names.extend(other.offer_names);
+        self.customer_names.extend(other.customer_names);
+        self.customer_subscriptions
+            .extend(other.customer_subscriptions);
+        self.removed_any |= other.removed_any;
+    }
+
     /// Takes the batch's rows of the name tables out (the store path's lookups: offers'
     /// and customers' names, subscriptions' customers), for a writer that writes them
     /// its own way; [`Self::statements`] then has none of them left to insert.
@@ -663,6 +700,39 @@ fn upsert(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absorbing_removals_sums_slices_and_keeps_what_rows_added() {
+        // What a batch's rows added (the preparing stage) ...
+        let mut added = Rollups::default();
+        add(&mut added.usage, "m1", 1, [2, 30, 40, 0]);
+        add(&mut added.usage, "m2", 1, [1, 5, 6, 0]);
+        added.usage_bounds.insert("m1".into(), [20, 10]);
+        added.note_customer("c1", "sub-a", "Sam", "Roe Inc");
+        added
+            .plans
+            .insert("o1\u{1f}s1".into(), ("Free".into(), false));
+        // ... and what the writer took out for the rows they replaced.
+        let mut removed = Rollups::default();
+        add(&mut removed.usage, "m1", -1, [1, 12, 16, 0]);
+        add(&mut removed.usage, "m3", -1, [1, 7, 7, 0]);
+        removed.removed_any = true;
+        removed
+            .plans
+            .insert("o1\u{1f}s1".into(), ("Billed Through Azure".into(), true));
+        added.absorb(removed);
+        assert_eq!(added.usage["m1"], [1, 18, 24, 0]);
+        assert_eq!(added.usage["m2"], [1, 5, 6, 0]);
+        assert_eq!(added.usage["m3"], [-1, -7, -7, 0]);
+        assert_eq!(added.usage_bounds["m1"], [20, 10]);
+        assert!(added.removed_any);
+        assert!(added.customer_names.contains("c1\u{1f}Sam\u{1f}Roe Inc"));
+        // The later plan wins, as for rows.
+        assert_eq!(
+            added.plans["o1\u{1f}s1"],
+            ("Billed Through Azure".to_owned(), true)
+        );
+    }
 
     #[test]
     fn name_rows_come_out_column_by_column_in_sorted_order() {

@@ -1,8 +1,8 @@
 //! The SQLite writer: a connection of its own to the database file, on a blocking thread.
 //!
 //! Every row is one execution of a prepared single-row `INSERT ... ON CONFLICT DO
-//! NOTHING`, its values bound straight from the row (no statement text or value list is
-//! built per row). A row that meets an existing key is the rare path: the old row is
+//! NOTHING`, its values (moved out of the row on the preparing stage's thread,
+//! `super::prepare`) bound one by one: no statement text is built per row. A row that meets an existing key is the rare path: the old row is
 //! read, taken out of the rollups and deleted, and the insert runs again. Rows this
 //! batch wrote have rowids above the table's largest at the start (the batch holds the
 //! write lock), which tells a key repeated within the batch from a restated old row.
@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::facts::{self, Fact};
 use super::rollups::Rollups;
-use super::{BatchMeta, Piece, Progress, StoreError, StoreOutcome, Written};
+use super::{BatchMeta, Counted, Prepared, Progress, StoreError, StoreOutcome, Written};
 
 fn db_err(e: rusqlite::Error) -> StoreError {
     StoreError::Db(DbErr::Custom(format!("SQLite: {e}")))
@@ -226,7 +226,7 @@ pub fn store<M: Fact>(
     path: &Path,
     meta: &BatchMeta,
     dataset: Dataset,
-    mut source: mpsc::Receiver<Piece<M>>,
+    mut source: mpsc::Receiver<Prepared<Vec<Vec<Value>>>>,
 ) -> Result<Written, StoreError> {
     let started = Instant::now();
     wait_for_checkpoint(path);
@@ -277,23 +277,20 @@ pub fn store<M: Fact>(
         .map_err(db_err)?;
 
     let mut progress = Progress::default();
-    let mut rollups = Rollups::default();
+    // The replaced rows' contributions, taken out of what the rows added at the end.
+    let mut removed = Rollups::default();
     let mut insert_ms = 0u128;
-    let digest = loop {
-        let chunk = match source.blocking_recv() {
-            Some(Piece::Rows(chunk)) => chunk,
-            Some(Piece::End(digest)) => break digest,
+    let (digest, counted) = loop {
+        let (rows, chunk) = match source.blocking_recv() {
+            Some(Prepared::Chunk { rows, data }) => (rows, data),
+            Some(Prepared::End { digest, counted }) => break (digest, counted),
             // Dropping the transaction rolls it back.
             None => return Err(StoreError::Incomplete),
         };
-        let chunk = progress.take(meta.publisher_id, chunk)?;
-        progress.add(&chunk, &mut rollups);
-        let rows = chunk.len();
         let phase = Instant::now();
         let mut insert = txn.prepare_cached(&insert_sql).map_err(db_err)?;
         let (mut replaced, mut earlier) = (0u64, 0u64);
-        for row in chunk {
-            let values = row.into_values();
+        for values in chunk {
             bind_all(&mut insert, 1, &values)?;
             if insert.raw_execute().map_err(db_err)? == 1 {
                 continue;
@@ -318,7 +315,7 @@ pub fn store<M: Fact>(
                 .map(|(i, kind)| read(old, i + 1, kind))
                 .collect::<Result<Vec<_>, _>>()?;
             drop(found);
-            M::from_values(old_values)?.contribute(-1, &mut rollups);
+            M::from_values(old_values)?.contribute(-1, &mut removed);
             replaced += 1;
             if rowid >= first_new {
                 earlier += 1;
@@ -342,6 +339,12 @@ pub fn store<M: Fact>(
         "facts written"
     );
 
+    let Counted {
+        mut rollups,
+        latest,
+    } = *counted;
+    rollups.absorb(removed);
+    progress.latest = latest;
     let digest = digest.unwrap_or_else(|| meta.content_sha256.clone());
     let batch_id = Uuid::now_v7();
     let claim = super::claim_statement(
