@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, DbErr, EntityName, EntityTrait, FromQueryResult, Iterable, ModelTrait,
-    TryIntoModel, Value,
+    ActiveModelTrait, DbErr, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable,
+    ModelTrait, TryIntoModel, Value,
 };
 
 use super::rollups::Rollups;
@@ -31,6 +31,20 @@ pub trait Fact: ModelTrait + FromQueryResult + Clone + Send + Sync + 'static {
     fn from_values(values: Vec<Value>) -> Result<Self, DbErr>;
     /// The row's column values (in the order of [`columns`]), moved out of it.
     fn into_values(self) -> Vec<Value>;
+}
+
+/// Where each of `M`'s key columns stands in [`columns`].
+pub fn key_index<M: Fact>() -> Result<Vec<usize>, DbErr> {
+    let columns = columns::<M>();
+    M::key_columns()
+        .iter()
+        .map(|k| {
+            columns
+                .iter()
+                .position(|c| c.as_str() == k.as_str())
+                .ok_or_else(|| DbErr::Custom(format!("no key column {}", k.as_str())))
+        })
+        .collect()
 }
 
 /// `date` as `YYYY-MM-DD`, as chrono writes it, without the formatting machinery.

@@ -332,6 +332,20 @@ struct Counted {
     latest: Option<NaiveDate>,
 }
 
+impl Counted {
+    /// The batch's rollup deltas once the writer has taken out the contributions of the
+    /// rows it replaced (`removed`), with the latest date noted in `progress`.
+    fn finish(self: Box<Self>, removed: Rollups, progress: &mut Progress) -> Rollups {
+        let Counted {
+            mut rollups,
+            latest,
+        } = *self;
+        rollups.absorb(removed);
+        progress.latest = latest;
+        rollups
+    }
+}
+
 /// How many prepared chunks wait for the writer at most.
 const PREPARED_AHEAD: usize = 2;
 

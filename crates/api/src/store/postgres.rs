@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::facts::{self, Fact};
 use super::rollups::{NameRows, Rollups};
-use super::{BatchMeta, Counted, Prepared, Progress, StoreError, StoreOutcome, Written};
+use super::{BatchMeta, Prepared, Progress, StoreError, StoreOutcome, Written};
 
 fn pg_err(e: sqlx::Error) -> StoreError {
     StoreError::Db(DbErr::Custom(format!("PostgreSQL: {e}")))
@@ -225,26 +225,11 @@ pub(super) struct Encoded {
     keys: Vec<KeyArray>,
 }
 
-fn key_index<M: Fact>() -> Result<Vec<usize>, StoreError> {
-    let columns = facts::columns::<M>();
-    M::key_columns()
-        .iter()
-        .map(|k| {
-            columns
-                .iter()
-                .position(|c| c.as_str() == k.as_str())
-                .ok_or_else(|| {
-                    StoreError::Db(DbErr::Custom(format!("no key column {}", k.as_str())))
-                })
-        })
-        .collect()
-}
-
 /// Encodes chunks of `M` for [`store`], on the preparing stage's thread (`prepare`),
 /// so that the writer's task only talks to the server.
 pub(super) fn encoder<M: Fact>()
 -> Result<impl FnMut(Vec<M>) -> Result<Encoded, StoreError> + Send + 'static, StoreError> {
-    let key_index = key_index::<M>()?;
+    let key_index = facts::key_index::<M>()?;
     let key_types: Vec<ColumnType> = M::key_columns()
         .iter()
         .map(|c| c.def().get_column_type().clone())
@@ -391,12 +376,7 @@ pub async fn store<M: Fact>(
         "facts written"
     );
 
-    let Counted {
-        mut rollups,
-        latest,
-    } = *counted;
-    rollups.absorb(removed);
-    progress.latest = latest;
+    let mut rollups = counted.finish(removed, &mut progress);
     let digest = digest.unwrap_or_else(|| meta.content_sha256.clone());
     let batch_id = Uuid::now_v7();
     let claim = super::claim_statement(

@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use super::facts::{self, Fact};
 use super::rollups::Rollups;
-use super::{BatchMeta, Counted, Prepared, Progress, StoreError, StoreOutcome, Written};
+use super::{BatchMeta, Prepared, Progress, StoreError, StoreOutcome, Written};
 
 fn db_err(e: rusqlite::Error) -> StoreError {
     StoreError::Db(DbErr::Custom(format!("SQLite: {e}")))
@@ -248,17 +248,7 @@ pub fn store<M: Fact>(
         .join(", ");
     let marks = vec!["?"; columns.len()].join(", ");
     let keys = M::key_columns();
-    let key_index = keys
-        .iter()
-        .map(|k| {
-            columns
-                .iter()
-                .position(|c| c.as_str() == k.as_str())
-                .ok_or_else(|| {
-                    StoreError::Db(DbErr::Custom(format!("no key column {}", k.as_str())))
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let key_index = facts::key_index::<M>()?;
     let key_match = keys
         .iter()
         .map(|c| format!(" AND \"{}\" = ?", c.as_str()))
@@ -339,12 +329,7 @@ pub fn store<M: Fact>(
         "facts written"
     );
 
-    let Counted {
-        mut rollups,
-        latest,
-    } = *counted;
-    rollups.absorb(removed);
-    progress.latest = latest;
+    let rollups = counted.finish(removed, &mut progress);
     let digest = digest.unwrap_or_else(|| meta.content_sha256.clone());
     let batch_id = Uuid::now_v7();
     let claim = super::claim_statement(
