@@ -1162,6 +1162,8 @@ async fn offer_name_filters_find_the_rows_of_each_name_an_offer_had(backend: Bac
             n.starts_with("Cloud Backup 1")
         }),
         ("OfferName:startsWith:vault", |n| n.starts_with("Vault")),
+        // Both names of offer-1 match: its key alone implies the filter.
+        ("OfferName:contains:1", |n| n.contains('1')),
         ("OfferName:eq:Vault%203", |n| n == "Vault 3"),
         ("OfferName:in:Vault%202,Cloud%20Backup%204", |n| {
             n == "Vault 2" || n == "Cloud Backup 4"
