@@ -572,7 +572,7 @@ impl GridRequest {
                 // A filter that many keys match keeps many rows, which the sort's walk
                 // meets soon; a long list of keys would cost more than it saves.
                 if keys.len() as u64 <= MAX_RESOLVED_KEYS {
-                    if !keys.is_empty() {
+                    if lookup.check_implied && !keys.is_empty() {
                         // A name of these keys that does not match: the filter stays.
                         let mut other = Query::select();
                         other

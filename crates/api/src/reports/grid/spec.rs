@@ -137,6 +137,12 @@ pub struct NameLookup {
     pub key: &'static str,
     /// The name column (database name).
     pub name: &'static str,
+    /// Whether to ask if the matching keys have names that do not match (if not, the
+    /// keys imply the filter): true where that is a short read of the table by its
+    /// keys. `customer_subscriptions` is indexed by subscription, not by customer: the
+    /// question read all of a publisher's pairs (13 ms a page at 10M on PostgreSQL, for
+    /// a filter that is cheap to test on the rows).
+    pub check_implied: bool,
 }
 
 /// Offers' names (m0007), subscriptions' customers (m0011), customers' names and
@@ -146,6 +152,7 @@ static NAME_LOOKUPS: [NameLookup; 5] = [
         table: "offer_names",
         key: "offer_id",
         name: "offer_name",
+        check_implied: true,
     },
     // A subscription's customers (m0011): usage has no index by subscription, and the
     // customer index reads the customers' rows of each month.
@@ -153,21 +160,25 @@ static NAME_LOOKUPS: [NameLookup; 5] = [
         table: "customer_subscriptions",
         key: "customer_id",
         name: "marketplace_subscription_id",
+        check_implied: false,
     },
     NameLookup {
         table: "customer_names",
         key: "customer_id",
         name: "customer_name",
+        check_implied: true,
     },
     NameLookup {
         table: "customer_names",
         key: "customer_id",
         name: "customer_company_name",
+        check_implied: true,
     },
     NameLookup {
         table: "plans",
         key: "sku",
         name: "sku",
+        check_implied: true,
     },
 ];
 
