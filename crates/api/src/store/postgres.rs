@@ -225,15 +225,20 @@ pub(super) struct Encoded {
     keys: Vec<KeyArray>,
 }
 
+/// The types of `M`'s key columns, in key order.
+fn key_types<M: Fact>() -> Vec<ColumnType> {
+    M::key_columns()
+        .iter()
+        .map(|c| c.def().get_column_type().clone())
+        .collect()
+}
+
 /// Encodes chunks of `M` for [`store`], on the preparing stage's thread (`prepare`),
 /// so that the writer's task only talks to the server.
 pub(super) fn encoder<M: Fact>()
 -> Result<impl FnMut(Vec<M>) -> Result<Encoded, StoreError> + Send + 'static, StoreError> {
     let key_index = facts::key_index::<M>()?;
-    let key_types: Vec<ColumnType> = M::key_columns()
-        .iter()
-        .map(|c| c.def().get_column_type().clone())
-        .collect();
+    let key_types = key_types::<M>();
     Ok(move |chunk: Vec<M>| {
         let mut keys: Vec<KeyArray> = key_types
             .iter()
@@ -275,10 +280,7 @@ pub async fn store<M: Fact>(
         .collect::<Vec<_>>()
         .join(", ");
     let keys = M::key_columns();
-    let key_types: Vec<ColumnType> = keys
-        .iter()
-        .map(|c| c.def().get_column_type().clone())
-        .collect();
+    let key_types = key_types::<M>();
     let key_aliases = (0..keys.len())
         .map(|i| format!("k{i}"))
         .collect::<Vec<_>>()
@@ -295,7 +297,7 @@ pub async fn store<M: Fact>(
         .map(|(i, kind)| format!("${}::{}[]", i + 2, KeyArray::new(kind, 0).1))
         .collect::<Vec<_>>()
         .join(", ");
-    // A chunk's keys are distinct (`Progress::take`), so a join needs no de-duplication.
+    // A chunk's keys are distinct (`super::prepare`), so a join needs no de-duplication.
     let delete_sql = format!(
         "DELETE FROM \"{table}\" AS t USING unnest({arrays}) AS s({key_aliases}) \
          WHERE t.publisher_id = $1 AND {key_join} \

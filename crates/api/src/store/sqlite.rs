@@ -2,8 +2,9 @@
 //!
 //! Every row is one execution of a prepared single-row `INSERT ... ON CONFLICT DO
 //! NOTHING`, its values (moved out of the row on the preparing stage's thread,
-//! `super::prepare`) bound one by one: no statement text is built per row. A row that meets an existing key is the rare path: the old row is
-//! read, taken out of the rollups and deleted, and the insert runs again. Rows this
+//! `super::prepare`) bound one by one: no statement text is built per row. A row that
+//! meets an existing key is the rare path: the old row is read, taken out of the
+//! rollups and deleted, and the insert runs again. Rows this
 //! batch wrote have rowids above the table's largest at the start (the batch holds the
 //! write lock), which tells a key repeated within the batch from a restated old row.
 

@@ -572,7 +572,10 @@ impl GridRequest {
                 // A filter that many keys match keeps many rows, which the sort's walk
                 // meets soon; a long list of keys would cost more than it saves.
                 if keys.len() as u64 <= MAX_RESOLVED_KEYS {
-                    if lookup.check_implied && !keys.is_empty() {
+                    if lookup.key == lookup.name && !keys.is_empty() {
+                        // The keys are the names that matched (plans' SKUs).
+                        self.implied.push(index);
+                    } else if lookup.check_implied && !keys.is_empty() {
                         // A name of these keys that does not match: the filter stays.
                         let mut other = Query::select();
                         other
