@@ -22,7 +22,21 @@ use crate::routes;
         license(name = "MIT OR Apache-2.0"),
     ),
     modifiers(&BearerSecurity),
-    components(schemas(shared::Problem, shared::ErrorCode, shared::FieldError)),
+    // Besides the bodies' schemas, which the routes bring, those only parameters use.
+    components(schemas(
+        shared::Problem,
+        shared::ErrorCode,
+        shared::FieldError,
+        shared::dictionary::AzureLicenseType,
+        shared::dictionary::MarketplaceLicenseType,
+        shared::dictionary::OfferType,
+        shared::dictionary::PreviewStatus,
+        shared::reports::activity::SubjectArea,
+        shared::reports::activity::UsageMeasure,
+        shared::support::SupportStatus,
+        crate::reports::params::CountryCode,
+        crate::reports::params::GridFormat,
+    )),
     tags(
         (name = "auth", description = "Signing in, sessions and the signed-in user"),
         (name = "accounts", description = "Invitations and password resets (single-use mailed links)"),
@@ -79,7 +93,53 @@ pub fn spec() -> utoipa::openapi::OpenApi {
         .openapi(base())
         .configure(routes::documented)
         .split_for_parts();
+    let mut api = api;
+    document_body_refusals(&mut api);
     api
+}
+
+/// Every operation that takes a body can be refused for its media type (415) or its size
+/// (413) before its handler runs (`startup`'s body configs): each says so.
+fn document_body_refusals(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in api.paths.paths.values_mut() {
+        let operations = [
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for operation in operations.into_iter().flatten() {
+            if operation.request_body.is_none() {
+                continue;
+            }
+            for (status, description) in [
+                ("413", "The body is larger than this operation takes"),
+                (
+                    "415",
+                    "The body is not of a media type this operation takes",
+                ),
+            ] {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .description(description)
+                                .content(
+                                    "application/problem+json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("Problem")))
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                    });
+            }
+        }
+    }
 }
 
 /// The document as committed at `openapi/openapi.json`: pretty JSON with a final newline.

@@ -17,10 +17,26 @@ pub struct QueryParams {
 /// Parameters that may be given more than once (each occurrence is one value).
 pub const REPEATABLE: &[&str] = &["filter"];
 
+/// Comma-separated lists that may also come as a repeated parameter, the OpenAPI default
+/// for an array in a query (`market=US&market=DE`, as generated clients send it, is
+/// `market=US,DE`).
+pub const LISTS: &[&str] = &[
+    "azureLicenseType",
+    "marketplaceLicenseType",
+    "market",
+    "offerType",
+    "previewStatus",
+    "subject",
+    "offerName",
+    "planName",
+    "customerName",
+    "country",
+];
+
 impl QueryParams {
     /// Parses `raw`, refusing names not in `allowed` and repeated names.
     pub fn parse(raw: &str, allowed: &[&str]) -> Result<Self, ApiError> {
-        let mut values = BTreeMap::new();
+        let mut values: BTreeMap<String, String> = BTreeMap::new();
         let mut repeated: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut errors = Vec::new();
         for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
@@ -37,6 +53,16 @@ impl QueryParams {
                     line: None,
                     reason: "unknown parameter".to_owned(),
                 });
+            } else if let Some(list) = values
+                .get_mut(name.as_ref())
+                .filter(|_| LISTS.contains(&name.as_ref()))
+            {
+                if !value.is_empty() {
+                    if !list.is_empty() {
+                        list.push(',');
+                    }
+                    list.push_str(&value);
+                }
             } else if values.insert(name.to_string(), value.to_string()).is_some() {
                 errors.push(FieldError {
                     field: name.to_string(),
@@ -171,6 +197,18 @@ mod tests {
             "{}",
             p.detail
         );
+    }
+
+    #[test]
+    fn a_list_may_come_repeated_and_a_single_value_may_not() {
+        let allowed = &["market", "start"];
+        let q = QueryParams::parse("market=US&market=DE,FR&market=", allowed).unwrap();
+        assert_eq!(q.get("market"), Some("US,DE,FR"));
+        let q = QueryParams::parse("market=&market=DE", allowed).unwrap();
+        assert_eq!(q.get("market"), Some("DE"));
+        let p = problem(QueryParams::parse("start=2026-01&start=2026-02", allowed).unwrap_err());
+        assert_eq!(p.code, ErrorCode::InvalidParameter);
+        assert_eq!(p.errors[0].field, "start");
     }
 
     #[test]

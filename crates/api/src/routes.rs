@@ -74,12 +74,114 @@ pub fn documented(cfg: &mut ServiceConfig) {
     );
 }
 
-/// The problem answer for a path under `/api` that does not exist.
+/// The documented paths and the methods each takes, read once from the spec, so that
+/// a known path asked with another method is answered 405 with `Allow`, not 404.
+#[derive(Debug, Default)]
+pub struct Methods(Vec<(Vec<Option<String>>, Vec<String>)>);
+
+impl Methods {
+    /// The table of the spec document `spec_json` (`openapi::spec_json`).
+    pub fn from_spec(spec_json: &str) -> Self {
+        let spec: serde_json::Value = serde_json::from_str(spec_json).unwrap_or_default();
+        let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) else {
+            return Methods::default();
+        };
+        let verbs = [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ];
+        Methods(
+            paths
+                .iter()
+                .map(|(template, item)| {
+                    let segments = template
+                        .split('/')
+                        .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
+                        .collect();
+                    let methods = verbs
+                        .iter()
+                        .filter(|v| item.get(**v).is_some())
+                        .map(|v| v.to_uppercase())
+                        .collect();
+                    (segments, methods)
+                })
+                .collect(),
+        )
+    }
+
+    /// The methods a documented path takes, or `None` when no documented path is this.
+    pub fn allowed(&self, path: &str) -> Option<&[String]> {
+        let asked: Vec<&str> = path.split('/').collect();
+        self.0
+            .iter()
+            .find(|(segments, _)| {
+                segments.len() == asked.len()
+                    && segments.iter().zip(&asked).all(|(s, a)| match s {
+                        Some(fixed) => fixed == a,
+                        None => !a.is_empty(),
+                    })
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// The 405 problem for a documented path asked with a method it does not take.
+pub fn method_not_allowed(req: &HttpRequest, allowed: &[String]) -> HttpResponse {
+    use actix_web::ResponseError;
+    let allow = allowed.join(", ");
+    let mut response = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!(
+            "{} does not take {}; it takes {allow}.",
+            req.path(),
+            req.method()
+        ),
+    )
+    .error_response();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
+}
+
+/// The problem answer for a path under `/api` that does not exist, or 405 for a
+/// documented path asked with another method.
 pub async fn api_not_found(req: HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
+    if let Some(methods) = req.app_data::<web::Data<Methods>>()
+        && let Some(allowed) = methods.allowed(req.path())
+    {
+        return method_not_allowed(&req, allowed);
+    }
     ApiError::new(
         ErrorCode::NotFound,
         format!("There is no {} {} in this API.", req.method(), req.path()),
     )
     .error_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Methods;
+
+    #[test]
+    fn a_documented_path_is_matched_with_its_parameters() {
+        let methods = Methods::from_spec(&crate::openapi::spec_json());
+        assert_eq!(
+            methods.allowed("/api/v1/users/0192"),
+            Some(["GET", "DELETE", "PATCH"].map(String::from).as_slice())
+        );
+        assert_eq!(
+            methods.allowed("/health"),
+            Some(["GET"].map(String::from).as_slice())
+        );
+        assert_eq!(
+            methods.allowed("/api/v1/ingest/usage"),
+            Some(["POST"].map(String::from).as_slice())
+        );
+        assert_eq!(methods.allowed("/api/v1/users/"), None);
+        assert_eq!(methods.allowed("/api/v1/nothing"), None);
+        assert_eq!(methods.allowed("/api/v1/users/1/2"), None);
+    }
 }

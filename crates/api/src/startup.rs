@@ -122,7 +122,9 @@ impl Application {
         let listener =
             TcpListener::bind(&address).with_context(|| format!("listening on {address}"))?;
         let port = listener.local_addr()?.port();
-        let spec = web::Data::new(OpenApiJson(openapi::spec_json()));
+        let spec_json = openapi::spec_json();
+        let methods = web::Data::new(routes::Methods::from_spec(&spec_json));
+        let spec = web::Data::new(OpenApiJson(spec_json));
         let web_dir = state.config.web_dir.clone();
         let apidocs_dir = state.config.apidocs_dir.clone();
         let data = web::Data::new(state);
@@ -134,6 +136,7 @@ impl Application {
                 .openapi(openapi::base())
                 .app_data(data.clone())
                 .app_data(spec.clone())
+                .app_data(methods.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(256 * 1024)

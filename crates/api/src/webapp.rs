@@ -5,11 +5,20 @@ use std::path::PathBuf;
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, guard, web};
+
+use crate::routes::{Methods, method_not_allowed};
 
 /// Serves `dir` at `/`, answering unknown paths with its `index.html` so that the app's
 /// own router handles them. Without a built app, a page says how to build it.
 pub fn configure(cfg: &mut web::ServiceConfig, dir: PathBuf) {
+    // The app's pages are read, never written: other methods get 405 (and `/health`, a
+    // documented path outside `/api`, its own `Allow`).
+    cfg.service(
+        web::resource("/{tail:.*}")
+            .guard(guard::Not(guard::Any(guard::Get()).or(guard::Head())))
+            .to(not_read),
+    );
     let index = dir.join("index.html");
     if !index.is_file() {
         let dir_text = dir.display().to_string();
@@ -47,4 +56,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: PathBuf) {
                 }
             })),
     );
+}
+
+async fn not_read(req: HttpRequest) -> HttpResponse {
+    let documented = req
+        .app_data::<web::Data<Methods>>()
+        .and_then(|m| m.allowed(req.path()).map(<[String]>::to_vec));
+    let allowed = documented.unwrap_or_else(|| vec!["GET".to_owned(), "HEAD".to_owned()]);
+    method_not_allowed(&req, &allowed)
 }

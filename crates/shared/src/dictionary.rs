@@ -43,10 +43,21 @@ macro_rules! dictionary_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $ty {
             $( #[doc = $vdesc] #[serde(rename = $value)] $variant ),+
         }
+
+        // By hand, not derived: utoipa's derive does not see a `serde(rename)` whose
+        // value comes through this macro, and listed the variants' Rust names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                enum_schema(&$ty::ENUMERATION)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $ty {}
 
         impl $ty {
             /// Every value, in dictionary order.
@@ -77,6 +88,22 @@ macro_rules! dictionary_enum {
             }
         }
     };
+}
+
+/// The OpenAPI schema of an enumeration: a string of one of its dictionary names, which
+/// are what travels on the wire, with each value's meaning in the description.
+#[cfg(feature = "openapi")]
+pub fn enum_schema(e: &Enumeration) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let mut description = format!("{}\n\nValues:", e.description);
+    for v in e.values {
+        description.push_str(&format!("\n- `{}`: {}", v.name, v.description));
+    }
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(e.values.iter().map(|v| v.name)))
+        .description(Some(description))
+        .into()
 }
 
 dictionary_enum! {
@@ -335,9 +362,19 @@ pub struct Column {
     pub pii: bool,
     /// What the column holds, for the glossary and API reference.
     pub description: &'static str,
+    /// Whether a row may leave it empty (`null` in JSON, an empty cell in downloads).
+    pub nullable: bool,
 }
 
 impl Column {
+    /// The same column, allowed to be empty.
+    const fn nullable(self) -> Column {
+        Column {
+            nullable: true,
+            ..self
+        }
+    }
+
     /// The column's JSON field name (camelCase).
     pub fn json_name(&self) -> String {
         json_name(self.name)
@@ -497,6 +534,7 @@ const fn col(
         kind,
         pii: false,
         description,
+        nullable: false,
     }
 }
 
@@ -507,6 +545,7 @@ const fn pii(name: &'static str, label: &'static str, description: &'static str)
         kind: ColumnType::Text,
         pii: true,
         description,
+        nullable: false,
     }
 }
 
@@ -644,13 +683,15 @@ pub const ORDERS: &[Column] = &[
         "Cancel Date",
         Date,
         "The day the order was cancelled, if it was.",
-    ),
+    )
+    .nullable(),
     col(
         "TrialEndDate",
         "Trial End Date",
         Date,
         "The day the free trial ends or ended, if there is one.",
-    ),
+    )
+    .nullable(),
     col(
         "HasTrial",
         "Has Trial",
@@ -662,13 +703,15 @@ pub const ORDERS: &[Column] = &[
         "Term Start Date",
         Date,
         "The first day of the current term.",
-    ),
+    )
+    .nullable(),
     col(
         "TermEndDate",
         "Term End Date",
         Date,
         "The last day of the current term.",
-    ),
+    )
+    .nullable(),
     col(
         "PurchaseRecordId",
         "Purchase Record ID",
@@ -888,7 +931,8 @@ pub const CUSTOMERS: &[Column] = &[
         "Date Lost",
         Date,
         "The day the customer cancelled their last order of the offer, if they did.",
-    ),
+    )
+    .nullable(),
     col(
         "LastModifiedAt",
         "Last Modified",
@@ -1027,7 +1071,8 @@ pub const PAYOUTS: &[Column] = &[
         "Payment Sent Date",
         Date,
         "The day the payout was sent, if it was.",
-    ),
+    )
+    .nullable(),
 ];
 
 #[cfg(test)]

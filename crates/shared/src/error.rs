@@ -22,6 +22,8 @@ pub enum ErrorCode {
     Forbidden,
     /// Nothing here, or nothing that belongs to the caller.
     NotFound,
+    /// The path exists but not with this method; `Allow` lists the methods it takes.
+    MethodNotAllowed,
     /// The request conflicts with the current state.
     Conflict,
     /// The request body is too large.
@@ -48,6 +50,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
@@ -68,6 +71,7 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials => "Invalid email or password",
             ErrorCode::Forbidden => "Not allowed",
             ErrorCode::NotFound => "Not found",
+            ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::Conflict => "Conflict",
             ErrorCode::PayloadTooLarge => "Request too large",
             ErrorCode::UnsupportedMediaType => "Unsupported media type",
@@ -88,6 +92,7 @@ impl ErrorCode {
             ErrorCode::InvalidCredentials => "invalid_credentials",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::Conflict => "conflict",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",

@@ -95,10 +95,10 @@ pub async fn record_by<C: ConnectionTrait>(
     tag = "audit",
     operation_id = "list_audit_log",
     params(
-        ("userId" = Option<String>, Query, description = "Only what this user (or API client) did"),
+        ("userId" = Option<uuid::Uuid>, Query, description = "Only what this user (or API client) did: its id"),
         ("action" = Option<AuditAction>, Query, description = "Only this kind of event"),
-        ("page" = Option<u64>, Query, description = "Page number, from 1", example = 1),
-        ("pageSize" = Option<u64>, Query, description = "Entries per page, 1 to 100", example = 20),
+        ("page" = Option<u64>, Query, description = "Page number, from 1", example = 1, minimum = 1, maximum = 1000000),
+        ("pageSize" = Option<u64>, Query, description = "Entries per page, 1 to 100", example = 20, minimum = 1, maximum = 100),
     ),
     responses(
         (status = 200, description = "A page of the audit log", body = AuditPage),
@@ -124,8 +124,9 @@ pub async fn list_audit_log(
     let mut query =
         audit_log::Entity::find().filter(audit_log::Column::PublisherId.eq(caller.publisher_id));
     if let Some(user) = params.get("userId") {
-        let id = Uuid::parse_str(user.trim())
-            .map_err(|_| ApiError::invalid_parameter("userId", "is not a user id"))?;
+        let id = Uuid::parse_str(user.trim()).map_err(|_| {
+            ApiError::invalid_parameter("userId", format!("'{user}' is not a user id (a UUID)"))
+        })?;
         query = query.filter(audit_log::Column::ActorId.eq(id));
     }
     if let Some(action) = params.get("action") {

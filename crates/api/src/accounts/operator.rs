@@ -170,7 +170,7 @@ pub async fn list_publishers(
 #[utoipa::path(
     tag = "operations",
     operation_id = "list_outbox",
-    params(("limit" = Option<u64>, Query, description = "At most this many mails", example = 20)),
+    params(("limit" = Option<u64>, Query, description = "At most this many mails (1 to 500, default 20)", example = 20, minimum = 1, maximum = 500)),
     responses(
         (status = 200, description = "The newest mails", body = Vec<OutboxMail>),
         (status = 400, description = "Unknown or malformed parameter", body = shared::Problem, content_type = "application/problem+json"),

@@ -93,8 +93,8 @@ async fn administrators<C: ConnectionTrait>(db: &C, publisher_id: i64) -> Result
     operation_id = "list_users",
     params(
         ("search" = Option<String>, Query, description = "Text to look for in email and names", example = "doe"),
-        ("page" = Option<u64>, Query, description = "Page number, from 1", example = 1),
-        ("pageSize" = Option<u64>, Query, description = "Users per page, 1 to 100", example = 20),
+        ("page" = Option<u64>, Query, description = "Page number, from 1", example = 1, minimum = 1, maximum = 1000000),
+        ("pageSize" = Option<u64>, Query, description = "Users per page, 1 to 100", example = 20, minimum = 1, maximum = 100),
     ),
     responses(
         (status = 200, description = "A page of users", body = UserPage),

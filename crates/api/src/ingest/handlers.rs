@@ -281,7 +281,7 @@ pub async fn create_ingest_batch(
     operation_id = "list_ingest_batches",
     params(
         ("publisher" = Option<String>, Query, description = "Only this publisher's (slug or id)"),
-        ("limit" = Option<u64>, Query, description = "At most this many (1 to 1000, default 100)"),
+        ("limit" = Option<u64>, Query, description = "At most this many (1 to 1000, default 100)", minimum = 1, maximum = 1000),
     ),
     responses(
         (status = 200, description = "The batches", body = Vec<IngestBatch>),

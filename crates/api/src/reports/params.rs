@@ -4,7 +4,14 @@
 #![allow(dead_code)]
 
 use serde::Deserialize;
+use shared::dictionary::{
+    AzureLicenseType, Dataset, MarketplaceLicenseType, OfferType, PreviewStatus,
+};
+use shared::reports::activity::{SubjectArea, UsageMeasure};
 use utoipa::IntoParams;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::{RefOr, Required};
 
 /// The period of an Orders, Usage or Payouts report.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -13,41 +20,58 @@ use utoipa::IntoParams;
 pub struct PeriodParams {
     /// The first of the three months (`YYYY-MM`). Without it, the three months ending
     /// with the latest month that has data.
-    #[param(example = "2026-07", pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[param(example = "2026-07", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
     start: Option<String>,
 }
 
-/// The five slicers, each a comma-separated list of dictionary values; absent means all.
+/// The five slicers, each a list of dictionary values, repeated (`market=US&market=DE`)
+/// or comma-separated (`market=US,DE`); absent means all.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct SlicerParams {
-    /// Azure License Types: `Cloud Solution Provider`, `Enterprise`, `Enterprise through
-    /// Reseller`, `Pay as You Go`.
-    #[param(example = "Enterprise,Pay as You Go")]
+    /// Azure License Types, repeated or comma-separated.
+    #[param(value_type = Option<Vec<AzureLicenseType>>, style = Form,
+        example = json!(["Enterprise", "Pay as You Go"]))]
     azure_license_type: Option<String>,
-    /// Marketplace License Types: `Billed Through Azure`, `Bring Your Own License`,
-    /// `Free`, `Microsoft as Reseller`.
-    #[param(example = "Billed Through Azure")]
+    /// Marketplace License Types, repeated or comma-separated.
+    #[param(value_type = Option<Vec<MarketplaceLicenseType>>, style = Form,
+        example = json!(["Billed Through Azure"]))]
     marketplace_license_type: Option<String>,
-    /// Markets as ISO 3166-1 alpha-2 codes.
-    #[param(example = "US,DE")]
+    /// Markets as ISO 3166-1 alpha-2 codes, repeated or comma-separated.
+    #[param(value_type = Option<Vec<CountryCode>>, style = Form, example = json!(["US", "DE"]))]
     market: Option<String>,
-    /// Offer types: `Virtual Machine`, `SaaS`, `Azure Application`, `Container`,
-    /// `Dynamics 365 App`, `Power BI App`.
-    #[param(example = "SaaS")]
+    /// Offer types, repeated or comma-separated.
+    #[param(value_type = Option<Vec<OfferType>>, style = Form, example = json!(["SaaS"]))]
     offer_type: Option<String>,
-    /// `Preview`, `Live`, or both.
-    #[param(example = "Live")]
+    /// `Preview`, `Live`, or both, repeated or comma-separated.
+    #[param(value_type = Option<Vec<PreviewStatus>>, style = Form, example = json!(["Live"]))]
     preview_status: Option<String>,
 }
+
+/// An ISO 3166-1 alpha-2 country or region code.
+pub struct CountryCode;
+
+impl utoipa::PartialSchema for CountryCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(
+                shared::countries::COUNTRIES.iter().map(|(code, _)| *code),
+            ))
+            .description(Some("An ISO 3166-1 alpha-2 country or region code."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CountryCode {}
 
 /// The Usage reports' measure.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MeasureParams {
     /// `normalized` (core hours, the default) or `raw` (VM hours).
-    #[param(example = "normalized")]
+    #[param(value_type = Option<UsageMeasure>, example = "normalized")]
     measure: Option<String>,
 }
 
@@ -55,31 +79,22 @@ pub struct MeasureParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TrendParams {
-    /// Comma-separated subject areas: `channel`, `market`, `offerType`, `offer`,
-    /// `azureLicenseType`, `marketplaceLicenseType`, `previewStatus`. Default: all.
-    #[param(example = "market,offerType")]
+    /// Subject areas, repeated or comma-separated. Default: all.
+    #[param(value_type = Option<Vec<SubjectArea>>, style = Form,
+        example = json!(["market", "offerType"]))]
     subject: Option<String>,
     /// `10` (the default; the rest summed as one "Other" series), any number from 1 to
     /// 100, or `all`.
-    #[param(example = "10")]
+    #[param(example = "10", pattern = r"^(all|[1-9]\d?|100)$")]
     top: Option<String>,
 }
 
-/// A detail grid's filters, sort, paging and download format.
+/// A detail grid's paging and download format; its `filter` and `sort` are the
+/// dataset's own ([`GridColumnParams`]).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct GridParams {
-    /// A column filter `Column:operator:value`, repeatable. Operators fit the column's
-    /// type: text `contains`, `notContains`, `startsWith`, `eq`, `ne`, `in`; numbers and
-    /// money `eq`, `ne`, `lt`, `le`, `gt`, `ge`, `between` (`between:10,20`); dates
-    /// `before`, `after`, `between`, `eq`; enumerations, countries and currencies `in`,
-    /// `eq`, `ne`. Column names are the dictionary's (PascalCase).
-    #[param(example = json!(["OfferType:in:SaaS,Container", "OrderQuantity:ge:5"]))]
-    filter: Option<Vec<String>>,
-    /// The sort column, with a leading `-` for descending.
-    #[param(example = "-OrderPurchaseDate")]
-    sort: Option<String>,
     /// Rows per page: 1 to 1000 (the app offers 10, 20 and 50). Default 20.
     #[param(example = 50, minimum = 1, maximum = 1000)]
     page_size: Option<u32>,
@@ -89,8 +104,121 @@ pub struct GridParams {
     total: Option<bool>,
     /// `json` (a page, the default), or a download of every matching row: `csv` or
     /// `xlsx`. `Accept: text/csv` or the spreadsheet media type does the same.
-    #[param(example = "csv")]
+    #[param(value_type = Option<GridFormat>, example = "csv")]
     format: Option<String>,
+}
+
+/// What a grid answers with.
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GridFormat {
+    /// A page of rows.
+    Json,
+    /// Every matching row as CSV.
+    Csv,
+    /// Every matching row as an Excel workbook.
+    Xlsx,
+}
+
+/// A grid's `filter` and `sort` parameters, from the dataset's dictionary columns: the
+/// sort is one of them (with `-` for descending), a filter names one of them.
+pub struct GridColumnParams<const D: u8>;
+
+/// The dataset of a [`GridColumnParams`] tag.
+const fn grid_dataset(tag: u8) -> Dataset {
+    match tag {
+        0 => Dataset::Orders,
+        1 => Dataset::Usage,
+        2 => Dataset::Customers,
+        3 => Dataset::Payouts,
+        _ => Dataset::Licenses,
+    }
+}
+
+/// The Orders grid's columns.
+pub type OrderColumnParams = GridColumnParams<0>;
+/// The Usage grid's columns.
+pub type UsageColumnParams = GridColumnParams<1>;
+/// The Customers grid's columns.
+pub type CustomerColumnParams = GridColumnParams<2>;
+/// The Payouts grid's columns.
+pub type PayoutColumnParams = GridColumnParams<3>;
+/// The Licenses grid's columns.
+pub type LicenseColumnParams = GridColumnParams<4>;
+
+impl<const D: u8> IntoParams for GridColumnParams<D> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let dataset = grid_dataset(D);
+        let names: Vec<&str> = dataset.columns().iter().map(|c| c.name).collect();
+        let sorts: Vec<String> = names
+            .iter()
+            .flat_map(|n| [n.to_string(), format!("-{n}")])
+            .collect();
+        let (filter_example, sort_example) = match dataset {
+            Dataset::Orders => (
+                vec!["OfferType:in:SaaS,Container", "OrderQuantity:ge:5"],
+                "-OrderPurchaseDate",
+            ),
+            Dataset::Usage => (
+                vec!["CustomerCountry:in:US,DE", "NormalizedUsage:gt:100"],
+                "-NormalizedUsage",
+            ),
+            Dataset::Customers => (
+                vec![
+                    "CustomerCountryRegion:eq:DE",
+                    "DateAcquired:after:2026-01-01",
+                ],
+                "-DateAcquired",
+            ),
+            Dataset::Payouts => (
+                vec!["OfferType:in:SaaS", "PayoutStatus:eq:Sent"],
+                "-EarningAmountUSD",
+            ),
+            Dataset::Licenses => (
+                vec!["CustomerCountryCode:in:US,DE", "LicensesAssigned:ge:10"],
+                "-MonthStartDate",
+            ),
+        };
+        let filter = ParameterBuilder::new()
+            .name("filter")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(format!(
+                "A column filter `Column:operator:value`, repeatable; a row must pass every \
+                 one. Columns: {}. Operators fit the column's type: text `contains`, \
+                 `notContains`, `startsWith`, `eq`, `ne`, `in`; numbers and money `eq`, `ne`, \
+                 `lt`, `le`, `gt`, `ge`, `between` (`between:10,20`); dates `before`, `after`, \
+                 `between`, `eq`; enumerations, countries and currencies `in`, `eq`, `ne`.",
+                names.join(", ")
+            )))
+            .schema(Some(
+                ArrayBuilder::new().items(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(format!("^({}):[A-Za-z]+:.*$", names.join("|")))),
+                ),
+            ))
+            .style(Some(ParameterStyle::Form))
+            .explode(Some(true))
+            .example(Some(serde_json::json!(filter_example)))
+            .build();
+        let sort = ParameterBuilder::new()
+            .name("sort")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::False)
+            .description(Some(
+                "The sort column, with a leading `-` for descending; rows with the same value \
+                 follow the grid's key.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(sorts)),
+            ))
+            .example(Some(serde_json::json!(sort_example)))
+            .build();
+        vec![filter, sort]
+    }
 }
 
 /// The Customer page's period: two dates.
@@ -98,10 +226,10 @@ pub struct GridParams {
 #[into_params(parameter_in = Query)]
 pub struct DaySpanParams {
     /// The first day (`YYYY-MM-DD`). Default: a year before `to`.
-    #[param(example = "2026-01-01")]
+    #[param(value_type = Option<chrono::NaiveDate>, example = "2026-01-01")]
     from: Option<String>,
     /// The last day (`YYYY-MM-DD`). Default: the latest day with data.
-    #[param(example = "2026-09-30")]
+    #[param(value_type = Option<chrono::NaiveDate>, example = "2026-09-30")]
     to: Option<String>,
 }
 
@@ -110,11 +238,13 @@ pub struct DaySpanParams {
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct LicenseTypeParams {
-    /// Azure License Types, comma-separated.
-    #[param(example = "Enterprise")]
+    /// Azure License Types, repeated or comma-separated.
+    #[param(value_type = Option<Vec<AzureLicenseType>>, style = Form,
+        example = json!(["Enterprise"]))]
     azure_license_type: Option<String>,
-    /// Marketplace License Types, comma-separated.
-    #[param(example = "Billed Through Azure")]
+    /// Marketplace License Types, repeated or comma-separated.
+    #[param(value_type = Option<Vec<MarketplaceLicenseType>>, style = Form,
+        example = json!(["Billed Through Azure"]))]
     marketplace_license_type: Option<String>,
 }
 

@@ -193,8 +193,8 @@ pub async fn create_support_request(
     tag = "support",
     operation_id = "list_support_requests",
     params(
-        ("status" = Option<String>, Query, description = "Only requests of this status (new, inProgress, waitingForYou, resolved, closed)"),
-        ("limit" = Option<u64>, Query, description = "At most this many"),
+        ("status" = Option<shared::support::SupportStatus>, Query, description = "Only requests of this status"),
+        ("limit" = Option<u64>, Query, description = "At most this many (1 to 1000, default 200)", minimum = 1, maximum = 1000),
     ),
     responses(
         (status = 200, description = "The requests", body = Vec<SupportRequestSummary>),
@@ -444,7 +444,7 @@ pub async fn create_feedback(
 #[utoipa::path(
     tag = "support",
     operation_id = "list_feedback",
-    params(("limit" = Option<u64>, Query, description = "At most this many")),
+    params(("limit" = Option<u64>, Query, description = "At most this many (1 to 1000, default 100)", minimum = 1, maximum = 1000)),
     responses(
         (status = 200, description = "The feedback", body = Vec<Feedback>),
         (status = 400, description = "Unknown or malformed parameter", body = Problem, content_type = "application/problem+json"),

@@ -2,7 +2,9 @@
 
 use api::db::entities::{customers, licenses, orders, payouts, usage};
 use api::ingest::references::Known;
-use api::ingest::{Format, IngestError, MAX_REPORTED, ingest, unmapped_table_columns};
+use api::ingest::{
+    Format, IngestError, MAX_REPORTED, ingest, nullability_mismatches, unmapped_table_columns,
+};
 use api::store::StoreError;
 use shared::auth::Permission;
 use shared::dictionary::Dataset;
@@ -18,6 +20,27 @@ fn every_dictionary_column_has_a_table_column_and_back() {
     assert!(unmapped_table_columns::<customers::Entity>(Dataset::Customers).is_empty());
     assert!(unmapped_table_columns::<licenses::Entity>(Dataset::Licenses).is_empty());
     assert!(unmapped_table_columns::<payouts::Entity>(Dataset::Payouts).is_empty());
+    // What may be null on the wire (the OpenAPI row schemas) is what the tables take.
+    assert_eq!(
+        nullability_mismatches::<orders::Entity>(Dataset::Orders),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        nullability_mismatches::<usage::Entity>(Dataset::Usage),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        nullability_mismatches::<customers::Entity>(Dataset::Customers),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        nullability_mismatches::<licenses::Entity>(Dataset::Licenses),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        nullability_mismatches::<payouts::Entity>(Dataset::Payouts),
+        Vec::<String>::new()
+    );
     for dataset in Dataset::ALL {
         // A header of every dictionary column with no rows is refused only for having no rows.
         let header = dataset

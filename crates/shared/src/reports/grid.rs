@@ -198,7 +198,17 @@ pub fn row_schema(dataset: Dataset) -> utoipa::openapi::RefOr<utoipa::openapi::s
                 property.schema_type(Type::String)
             }
         };
-        object = object.property(column.json_name(), property);
+        if column.nullable {
+            // The type this column has, or null: OpenAPI 3.1's `type: [T, "null"]`.
+            let mut schema = property.build();
+            if let utoipa::openapi::schema::SchemaType::Type(t) = schema.schema_type {
+                schema.schema_type =
+                    utoipa::openapi::schema::SchemaType::from_iter([t, Type::Null]);
+            }
+            object = object.property(column.json_name(), schema);
+        } else {
+            object = object.property(column.json_name(), property);
+        }
     }
     object.into()
 }

@@ -14,7 +14,8 @@ use crate::query::QueryParams;
 use crate::reports::activity::query::{self, Activity};
 use crate::reports::grid::{self, Format, GRID_PARAMETERS, GridSpec};
 use crate::reports::params::{
-    GridParams, MeasureParams, PeriodParams, SlicerParams, SpreadsheetFile, TrendParams,
+    GridParams, MeasureParams, OrderColumnParams, PeriodParams, SlicerParams, SpreadsheetFile,
+    TrendParams, UsageColumnParams,
 };
 use crate::reports::{etagged, filters};
 use crate::state::AppState;
@@ -355,7 +356,7 @@ pub async fn get_orders_trend(
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_orders",
-    params(PeriodParams, SlicerParams, GridParams),
+    params(PeriodParams, SlicerParams, OrderColumnParams, GridParams),
     responses(
         (status = 200, description = "A page of orders, or the whole result as CSV or Excel",
             content(
@@ -473,7 +474,7 @@ pub async fn get_usage_trend(
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_usage",
-    params(PeriodParams, SlicerParams, GridParams),
+    params(PeriodParams, SlicerParams, UsageColumnParams, GridParams),
     responses(
         (status = 200, description = "A page of usage rows, or the whole result as CSV or Excel",
             content(

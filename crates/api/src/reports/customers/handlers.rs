@@ -20,7 +20,9 @@ use crate::query::QueryParams;
 use crate::reports::activity::handlers::grid_response;
 use crate::reports::customers::query;
 use crate::reports::grid::{self, GRID_PARAMETERS, Scope};
-use crate::reports::params::{DaySpanParams, GridParams, LicenseTypeParams, SpreadsheetFile};
+use crate::reports::params::{
+    CustomerColumnParams, DaySpanParams, GridParams, LicenseTypeParams, SpreadsheetFile,
+};
 use crate::reports::{etagged, filters, freshness};
 use crate::state::AppState;
 
@@ -120,7 +122,7 @@ pub async fn get_customers_summary(
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_customers",
-    params(DaySpanParams, LicenseTypeParams, GridParams),
+    params(DaySpanParams, LicenseTypeParams, CustomerColumnParams, GridParams),
     responses(
         (status = 200, description = "A page of customers, or the whole result as CSV or Excel",
             content(

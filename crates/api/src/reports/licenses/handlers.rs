@@ -25,7 +25,7 @@ use crate::reports::grid::{self, GRID_PARAMETERS, Scope};
 use crate::reports::licenses::query::{self, LicenseQuery};
 use crate::reports::licenses::render::{self, DEFAULT_SIZE, MAX_SIZE, MIN_SIZE};
 use crate::reports::licenses::widgets::Widget;
-use crate::reports::params::{GridParams, SpreadsheetFile};
+use crate::reports::params::{GridParams, LicenseColumnParams, SpreadsheetFile};
 use crate::state::AppState;
 
 /// The License dashboard's range and filters.
@@ -36,26 +36,28 @@ use crate::state::AppState;
 pub struct LicenseFilterParams {
     /// `last6m` (the default) or `last12m`: the months ending with the latest month that
     /// has license data. Not together with `from`/`to`.
-    #[param(example = "last12m")]
+    #[param(example = "last12m", pattern = r"^(last6m|last12m)$")]
     range: Option<String>,
     /// A custom range's first month (`YYYY-MM`); default five months before `to`.
-    #[param(example = "2026-01", pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[param(example = "2026-01", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
     from: Option<String>,
     /// A custom range's last month (`YYYY-MM`), the widgets' "current" month; default
     /// the latest month with data. At most 60 months from `from`.
-    #[param(example = "2026-06", pattern = r"^\d{4}-(0[1-9]|1[0-2])$")]
+    #[param(example = "2026-06", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
     to: Option<String>,
-    /// Offer types, comma-separated dictionary names.
-    #[param(example = "SaaS")]
+    /// Offer types (dictionary names), repeated or comma-separated.
+    #[param(value_type = Option<Vec<shared::dictionary::OfferType>>, style = Form,
+        example = json!(["SaaS"]))]
     offer_type: Option<String>,
-    /// Offer names (`ProductDisplayName`), comma-separated.
+    /// Offer names (`ProductDisplayName`), repeated or comma-separated.
     offer_name: Option<String>,
-    /// Plan names, comma-separated.
+    /// Plan names, repeated or comma-separated.
     plan_name: Option<String>,
-    /// Customer names, comma-separated. Needs the Customers permission (403 otherwise).
+    /// Customer names, repeated or comma-separated. Needs the Customers permission (403 otherwise).
     customer_name: Option<String>,
-    /// Countries/regions as ISO 3166-1 alpha-2 codes, comma-separated.
-    #[param(example = "US,DE")]
+    /// Countries/regions as ISO 3166-1 alpha-2 codes, repeated or comma-separated.
+    #[param(value_type = Option<Vec<crate::reports::params::CountryCode>>, style = Form,
+        example = json!(["US", "DE"]))]
     country: Option<String>,
 }
 
@@ -67,7 +69,7 @@ pub struct WidgetFormatParams {
     /// `json` (the default), `csv` (the widget's aggregated data), `png`, `svg` or `pdf`
     /// (the widget drawn, with its title, filters and `dataAsOf`). `Accept: text/csv`,
     /// `image/png`, `image/svg+xml` or `application/pdf` does the same.
-    #[param(example = "png")]
+    #[param(example = "png", pattern = r"^(json|csv|png|svg|pdf)$")]
     format: Option<String>,
     /// PNG and SVG width in pixels, 600 to 2400 (default 1200).
     #[param(example = 1200, minimum = 600, maximum = 2400)]
@@ -83,7 +85,7 @@ pub struct WidgetFormatParams {
 #[into_params(parameter_in = Query)]
 pub struct AnalysisByParams {
     /// `products` (per offer and plan, the default) or `customers` (per customer).
-    #[param(example = "products")]
+    #[param(example = "products", pattern = r"^(products|customers)$")]
     by: Option<String>,
 }
 
@@ -530,7 +532,7 @@ pub async fn get_license_geography(
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_licenses",
-    params(LicenseFilterParams, GridParams),
+    params(LicenseFilterParams, LicenseColumnParams, GridParams),
     responses(
         (status = 200, description = "A page of license rows, or every row as CSV or Excel",
             content(

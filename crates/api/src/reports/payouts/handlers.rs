@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use shared::auth::Permission;
 use shared::dictionary::Dataset;
+use shared::dictionary::OfferType;
 use shared::reports::grid::{GridPage, PayoutRow};
 use shared::reports::payouts::PayoutTrend;
 
@@ -12,7 +13,7 @@ use crate::query::QueryParams;
 use crate::reports::activity::handlers::month_grid;
 use crate::reports::filters;
 use crate::reports::grid;
-use crate::reports::params::{GridParams, PeriodParams, SpreadsheetFile};
+use crate::reports::params::{GridParams, PayoutColumnParams, PeriodParams, SpreadsheetFile};
 use crate::reports::payouts::query;
 use crate::state::AppState;
 
@@ -61,7 +62,7 @@ pub async fn get_payouts_trend(
 #[utoipa::path(
     tag = "reports",
     operation_id = "list_payouts",
-    params(PeriodParams, ("offerType" = Option<String>, Query, description = "Offer types, comma-separated"), GridParams),
+    params(PeriodParams, ("offerType" = Option<Vec<OfferType>>, Query, description = "Offer types, repeated or comma-separated", style = Form), PayoutColumnParams, GridParams),
     responses(
         (status = 200, description = "A page of payout line items, or the whole result as CSV or Excel",
             content(
