@@ -204,6 +204,29 @@ ensure_e2e_deps() {
     npm_ci_if_changed "$REPO_ROOT/e2e"
 }
 
+# Schemathesis for the API conformance run, in a virtualenv of its own (from PyPI, pinned
+# in e2e/conformance/requirements.txt); reinstalled only when that file changes.
+CONFORMANCE_VENV="$REPO_ROOT/e2e/conformance/.venv"
+ensure_schemathesis() {
+    local requirements="$REPO_ROOT/e2e/conformance/requirements.txt" want have
+    local stamp="$CONFORMANCE_VENV/.installed-requirements-sha256"
+    want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+    have="$(cat "$stamp" 2>/dev/null || true)"
+    if [ "$have" = "$want" ] && [ -x "$CONFORMANCE_VENV/bin/schemathesis" ]; then
+        ok "schemathesis installed as pinned (e2e/conformance/requirements.txt)"
+        return
+    fi
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    if ! python3 -m venv --help >/dev/null 2>&1; then
+        apt_install python3-venv
+    fi
+    say "schemathesis into e2e/conformance/.venv (pip, from PyPI)"
+    rm -rf "$CONFORMANCE_VENV"
+    python3 -m venv "$CONFORMANCE_VENV" || { apt_install python3-venv && python3 -m venv "$CONFORMANCE_VENV"; }
+    "$CONFORMANCE_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    printf '%s\n' "$want" >"$stamp"
+}
+
 postgres_answers() {
     pg_isready -q -h 127.0.0.1 -p 5432
 }
