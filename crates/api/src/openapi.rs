@@ -35,7 +35,9 @@ use crate::routes;
         shared::reports::activity::UsageMeasure,
         shared::support::SupportStatus,
         crate::reports::params::CountryCode,
-        crate::reports::params::GridFormat,
+        crate::reports::grid::Format,
+        shared::Month,
+        shared::reports::licenses::AnalysisBy,
     )),
     tags(
         (name = "auth", description = "Signing in, sessions and the signed-in user"),
@@ -88,12 +90,11 @@ pub fn base() -> utoipa::openapi::OpenApi {
 
 /// The complete document, as `/api/v1/openapi.json` serves it.
 pub fn spec() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(base())
         .configure(routes::documented)
         .split_for_parts();
-    let mut api = api;
     document_body_refusals(&mut api);
     api
 }

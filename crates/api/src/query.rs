@@ -34,7 +34,8 @@ pub const LISTS: &[&str] = &[
 ];
 
 impl QueryParams {
-    /// Parses `raw`, refusing names not in `allowed` and repeated names.
+    /// Parses `raw`, refusing names not in `allowed` and repeated names (except
+    /// [`REPEATABLE`] ones and [`LISTS`], whose repeats are joined).
     pub fn parse(raw: &str, allowed: &[&str]) -> Result<Self, ApiError> {
         let mut values: BTreeMap<String, String> = BTreeMap::new();
         let mut repeated: BTreeMap<String, Vec<String>> = BTreeMap::new();

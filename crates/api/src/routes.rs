@@ -97,11 +97,15 @@ impl Methods {
                         .split('/')
                         .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                         .collect();
-                    let methods = verbs
+                    let mut methods: Vec<String> = verbs
                         .iter()
                         .filter(|v| item.get(**v).is_some())
                         .map(|v| v.to_uppercase())
                         .collect();
+                    // `head_as_get` answers HEAD wherever GET is answered.
+                    if methods.iter().any(|m| m == "GET") {
+                        methods.push("HEAD".to_owned());
+                    }
                     (segments, methods)
                 })
                 .collect(),
@@ -109,19 +113,55 @@ impl Methods {
     }
 
     /// The methods a documented path takes, or `None` when no documented path is this.
-    pub fn allowed(&self, path: &str) -> Option<&[String]> {
+    /// Where templates overlap, the most specific wins, as in routing: `/ingest/batches`
+    /// takes GET, though `/ingest/{dataset}` would take POST.
+    pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let asked: Vec<&str> = path.split('/').collect();
-        self.0
-            .iter()
-            .find(|(segments, _)| {
-                segments.len() == asked.len()
-                    && segments.iter().zip(&asked).all(|(s, a)| match s {
-                        Some(fixed) => fixed == a,
-                        None => !a.is_empty(),
-                    })
-            })
-            .map(|(_, methods)| methods.as_slice())
+        let mut best: Option<(usize, Vec<String>)> = None;
+        for (segments, taken) in &self.0 {
+            let matches = segments.len() == asked.len()
+                && segments.iter().zip(&asked).all(|(s, a)| match s {
+                    Some(fixed) => fixed == a,
+                    None => !a.is_empty(),
+                });
+            if !matches {
+                continue;
+            }
+            let parameters = segments.iter().filter(|s| s.is_none()).count();
+            match &mut best {
+                Some((fewest, methods)) if *fewest == parameters => {
+                    for m in taken {
+                        if !methods.contains(m) {
+                            methods.push(m.clone());
+                        }
+                    }
+                }
+                Some((fewest, _)) if *fewest < parameters => {}
+                _ => best = Some((parameters, taken.clone())),
+            }
+        }
+        best.map(|(_, methods)| methods)
     }
+}
+
+/// Answers `HEAD` as `GET` without the body (RFC 9110: a server that supports GET
+/// supports HEAD), for every route: actix's route guards take `GET` only. The
+/// connection already knows the request was `HEAD` and sends no body; the handler's is
+/// dropped here all the same, which also ends a download stream.
+pub async fn head_as_get(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    Ok(if head {
+        res.map_body(|_, _| actix_web::body::BoxBody::new(()))
+    } else {
+        res.map_into_boxed_body()
+    })
 }
 
 /// The 405 problem for a documented path asked with a method it does not take.
@@ -152,7 +192,7 @@ pub async fn api_not_found(req: HttpRequest) -> HttpResponse {
     if let Some(methods) = req.app_data::<web::Data<Methods>>()
         && let Some(allowed) = methods.allowed(req.path())
     {
-        return method_not_allowed(&req, allowed);
+        return method_not_allowed(&req, &allowed);
     }
     ApiError::new(
         ErrorCode::NotFound,
@@ -170,15 +210,23 @@ mod tests {
         let methods = Methods::from_spec(&crate::openapi::spec_json());
         assert_eq!(
             methods.allowed("/api/v1/users/0192"),
-            Some(["GET", "DELETE", "PATCH"].map(String::from).as_slice())
+            Some(
+                ["GET", "DELETE", "PATCH", "HEAD"]
+                    .map(String::from)
+                    .to_vec()
+            )
         );
         assert_eq!(
             methods.allowed("/health"),
-            Some(["GET"].map(String::from).as_slice())
+            Some(["GET", "HEAD"].map(String::from).to_vec())
         );
         assert_eq!(
             methods.allowed("/api/v1/ingest/usage"),
-            Some(["POST"].map(String::from).as_slice())
+            Some(["POST"].map(String::from).to_vec())
+        );
+        assert_eq!(
+            methods.allowed("/api/v1/ingest/batches"),
+            Some(["GET", "HEAD"].map(String::from).to_vec())
         );
         assert_eq!(methods.allowed("/api/v1/users/"), None);
         assert_eq!(methods.allowed("/api/v1/nothing"), None);

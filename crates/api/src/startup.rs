@@ -157,6 +157,7 @@ impl Application {
                         .add(("X-Frame-Options", "DENY")),
                 )
                 .wrap(Compress::default())
+                .wrap(from_fn(routes::head_as_get))
                 .wrap(from_fn(telemetry::request_id))
         })
         .listen(listener)?

@@ -61,7 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, dir: PathBuf) {
 async fn not_read(req: HttpRequest) -> HttpResponse {
     let documented = req
         .app_data::<web::Data<Methods>>()
-        .and_then(|m| m.allowed(req.path()).map(<[String]>::to_vec));
+        .and_then(|m| m.allowed(req.path()));
     let allowed = documented.unwrap_or_else(|| vec!["GET".to_owned(), "HEAD".to_owned()]);
     method_not_allowed(&req, &allowed)
 }

@@ -62,10 +62,14 @@ impl Month {
             .unwrap_or(NaiveDate::MAX)
     }
 
-    /// The month `n` months later (earlier when negative).
+    /// The month `n` months later (earlier when negative), held within the months
+    /// [`Month::new`] takes (1900-01 to 9999-12): "five months before 1900-01" is
+    /// 1900-01, so that no month outside them is ever answered.
     #[must_use]
     pub fn plus_months(self, n: i32) -> Self {
-        let index = self.year * 12 + (self.month as i32 - 1) + n;
+        let index = (self.year * 12 + (self.month as i32 - 1))
+            .saturating_add(n)
+            .clamp(1900 * 12, 9999 * 12 + 11);
         Self {
             year: index.div_euclid(12),
             month: index.rem_euclid(12) as u32 + 1,
@@ -122,8 +126,10 @@ impl utoipa::PartialSchema for Month {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^\d{4}-(0[1-9]|1[0-2])$"))
-            .description(Some("A calendar month, `YYYY-MM`."))
+            .pattern(Some(r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$"))
+            .description(Some(
+                "A calendar month, `YYYY-MM`, of the years 1900 to 9999.",
+            ))
             .examples(["2026-09"])
             .into()
     }
@@ -135,6 +141,17 @@ impl utoipa::ToSchema for Month {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_arithmetic_stays_within_the_months_that_parse() {
+        let first: Month = "1900-01".parse().unwrap();
+        let last: Month = "9999-12".parse().unwrap();
+        assert_eq!(first.plus_months(-5), first);
+        assert_eq!(last.plus_months(1), last);
+        assert_eq!(first.plus_months(i32::MAX), last);
+        assert_eq!("1900-06".parse::<Month>().unwrap().plus_months(-5), first);
+        assert_eq!(first.through(first.plus_months(-5)).count(), 1);
+    }
 
     #[test]
     fn parses_and_prints_months() {

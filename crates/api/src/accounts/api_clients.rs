@@ -231,6 +231,30 @@ fn invalid_client() -> ApiError {
     )
 }
 
+/// The most a token request's form may hold: its four fields with room to spare.
+const TOKEN_FORM_LIMIT: usize = 16 * 1024;
+
+/// The token request's body, refused as a problem (413) past [`TOKEN_FORM_LIMIT`] (actix's
+/// own limit would answer in plain text).
+async fn read_form(payload: &mut web::Payload) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt;
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::new(ErrorCode::InvalidBody, e.to_string()))?;
+        if body.len() + chunk.len() > TOKEN_FORM_LIMIT {
+            return Err(ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "A token request is at most {} KiB.",
+                    TOKEN_FORM_LIMIT / 1024
+                ),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// Get an access token for an API client (OAuth 2.0 client-credentials grant).
 ///
 /// Send `grant_type=client_credentials`, the client's id and secret (in the form, or as
@@ -254,7 +278,7 @@ fn invalid_client() -> ApiError {
 pub async fn create_oauth_token(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let media = req
         .headers()
@@ -270,6 +294,7 @@ pub async fn create_oauth_token(
             "Send the token request as application/x-www-form-urlencoded.",
         ));
     }
+    let body = read_form(&mut payload).await?;
     let mut form = OAuthTokenRequest {
         grant_type: String::new(),
         client_id: None,

@@ -20,7 +20,7 @@ use utoipa::openapi::{RefOr, Required};
 pub struct PeriodParams {
     /// The first of the three months (`YYYY-MM`). Without it, the three months ending
     /// with the latest month that has data.
-    #[param(example = "2026-07", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
+    #[param(value_type = Option<shared::Month>, example = "2026-07")]
     start: Option<String>,
 }
 
@@ -104,20 +104,8 @@ pub struct GridParams {
     total: Option<bool>,
     /// `json` (a page, the default), or a download of every matching row: `csv` or
     /// `xlsx`. `Accept: text/csv` or the spreadsheet media type does the same.
-    #[param(value_type = Option<GridFormat>, example = "csv")]
+    #[param(value_type = Option<crate::reports::grid::Format>, example = "csv")]
     format: Option<String>,
-}
-
-/// What a grid answers with.
-#[derive(utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum GridFormat {
-    /// A page of rows.
-    Json,
-    /// Every matching row as CSV.
-    Csv,
-    /// Every matching row as an Excel workbook.
-    Xlsx,
 }
 
 /// A grid's `filter` and `sort` parameters, from the dataset's dictionary columns: the

@@ -516,6 +516,53 @@ async fn aggregates_equal_a_recomputation_from_the_raw_rows(backend: Backend) {
 }
 on_both_databases!(aggregates_equal_a_recomputation_from_the_raw_rows);
 
+/// A list parameter repeated (as generated clients send arrays) means what it means
+/// comma-separated, on every kind of report.
+async fn list_parameters_may_be_repeated(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let a = app.tenant("alpha", &[]).await;
+    let mut rng = StdRng::seed_from_u64(0x5eed_0017);
+    let orders = random_orders(&mut rng, a.publisher_id, 300);
+    app.store(a.publisher_id, "o", FactBatch::Orders(orders))
+        .await;
+    let token = app.token(&a.admin_email).await;
+    for (repeated, joined) in [
+        (
+            "/api/v1/reports/orders/monthly?market=US&market=DE&offerType=SaaS&offerType=Container",
+            "/api/v1/reports/orders/monthly?market=US,DE&offerType=SaaS,Container",
+        ),
+        (
+            "/api/v1/reports/orders/trend?subject=market&subject=channel&azureLicenseType=Enterprise&azureLicenseType=Pay%20as%20You%20Go",
+            "/api/v1/reports/orders/trend?subject=market,channel&azureLicenseType=Enterprise,Pay%20as%20You%20Go",
+        ),
+        (
+            "/api/v1/reports/orders/details?market=US&market=DE&pageSize=50",
+            "/api/v1/reports/orders/details?market=US,DE&pageSize=50",
+        ),
+    ] {
+        let one: serde_json::Value = json(&app, repeated, &token).await;
+        let other: serde_json::Value = json(&app, joined, &token).await;
+        assert_eq!(one, other, "{repeated}");
+        assert!(
+            one["filters"]["slicers"]["market"] == serde_json::json!(["DE", "US"])
+                || one["filters"]["slicers"]["azureLicenseType"]
+                    == serde_json::json!(["Enterprise", "Pay as You Go"]),
+            "{repeated}: {}",
+            one["filters"]
+        );
+    }
+    // A single-valued parameter stays single.
+    let res = app
+        .get(
+            "/api/v1/reports/orders/monthly?start=2026-01&start=2026-02",
+            &token,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(problem(res).await.errors[0].field, "start");
+}
+on_both_databases!(list_parameters_may_be_repeated);
+
 /// Walks every page of a grid query and returns the rows in order.
 async fn walk(app: &TestApp, path: &str, token: &str) -> Vec<GridRow> {
     let mut rows = Vec::new();

@@ -205,6 +205,10 @@ pub fn row_schema(dataset: Dataset) -> utoipa::openapi::RefOr<utoipa::openapi::s
                 schema.schema_type =
                     utoipa::openapi::schema::SchemaType::from_iter([t, Type::Null]);
             }
+            // An enumeration's values must then admit null too.
+            if let Some(values) = schema.enum_values.as_mut() {
+                values.push(().into()); // JSON null
+            }
             object = object.property(column.json_name(), schema);
         } else {
             object = object.property(column.json_name(), property);

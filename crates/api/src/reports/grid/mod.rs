@@ -41,8 +41,10 @@ const SORT_SCAN_BUDGET: u64 = 4_096;
 /// The query parameters every grid takes besides its period and slicers.
 pub const GRID_PARAMETERS: &[&str] = &["filter", "sort", "pageSize", "cursor", "total", "format"];
 
-/// What a grid request asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a grid request asks for (its `format` parameter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = GridFormat)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// One page as JSON.
     Json,

@@ -39,21 +39,24 @@ pub struct LicenseFilterParams {
     #[param(example = "last12m", pattern = r"^(last6m|last12m)$")]
     range: Option<String>,
     /// A custom range's first month (`YYYY-MM`); default five months before `to`.
-    #[param(example = "2026-01", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
+    #[param(value_type = Option<shared::Month>, example = "2026-01")]
     from: Option<String>,
     /// A custom range's last month (`YYYY-MM`), the widgets' "current" month; default
     /// the latest month with data. At most 60 months from `from`.
-    #[param(example = "2026-06", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
+    #[param(value_type = Option<shared::Month>, example = "2026-06")]
     to: Option<String>,
     /// Offer types (dictionary names), repeated or comma-separated.
     #[param(value_type = Option<Vec<shared::dictionary::OfferType>>, style = Form,
         example = json!(["SaaS"]))]
     offer_type: Option<String>,
     /// Offer names (`ProductDisplayName`), repeated or comma-separated.
+    #[param(value_type = Option<Vec<String>>, style = Form)]
     offer_name: Option<String>,
     /// Plan names, repeated or comma-separated.
+    #[param(value_type = Option<Vec<String>>, style = Form)]
     plan_name: Option<String>,
     /// Customer names, repeated or comma-separated. Needs the Customers permission (403 otherwise).
+    #[param(value_type = Option<Vec<String>>, style = Form)]
     customer_name: Option<String>,
     /// Countries/regions as ISO 3166-1 alpha-2 codes, repeated or comma-separated.
     #[param(value_type = Option<Vec<crate::reports::params::CountryCode>>, style = Form,
@@ -85,7 +88,7 @@ pub struct WidgetFormatParams {
 #[into_params(parameter_in = Query)]
 pub struct AnalysisByParams {
     /// `products` (per offer and plan, the default) or `customers` (per customer).
-    #[param(example = "products", pattern = r"^(products|customers)$")]
+    #[param(value_type = Option<AnalysisBy>, example = "products")]
     by: Option<String>,
 }
 

@@ -20,7 +20,7 @@ use crate::state::AppState;
 pub struct SummaryParams {
     /// The first of the three months (`YYYY-MM`). Without it, the three months ending
     /// with the latest month that has orders.
-    #[param(value_type = Option<String>, example = "2026-09", pattern = r"^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$")]
+    #[param(value_type = Option<shared::Month>, example = "2026-09")]
     start: Option<Month>,
 }
 
