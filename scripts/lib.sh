@@ -217,12 +217,13 @@ ensure_schemathesis() {
         return
     fi
     command -v python3 >/dev/null 2>&1 || apt_install python3
-    if ! python3 -m venv --help >/dev/null 2>&1; then
+    # Debian's python3 has venv without ensurepip until python3-venv is installed.
+    if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
         apt_install python3-venv
     fi
     say "schemathesis into e2e/conformance/.venv (pip, from PyPI)"
     rm -rf "$CONFORMANCE_VENV"
-    python3 -m venv "$CONFORMANCE_VENV" || { apt_install python3-venv && python3 -m venv "$CONFORMANCE_VENV"; }
+    python3 -m venv "$CONFORMANCE_VENV"
     "$CONFORMANCE_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
     printf '%s\n' "$want" >"$stamp"
 }
