@@ -196,36 +196,41 @@ async fn every_documented_path_refuses_undocumented_methods() {
 #[tokio::test]
 async fn oversized_bodies_are_413_problems() {
     let app = spawn_app(Backend::Sqlite).await;
-    let form = format!(
-        "grant_type=client_credentials&scope={}",
-        "x".repeat(20 * 1024)
-    );
-    let res = app
-        .client
-        .post(app.url("/api/v1/oauth/token"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 413);
-    assert_eq!(res.headers()["content-type"], "application/problem+json");
-    let problem: shared::Problem = res.json().await.unwrap();
-    assert_eq!(problem.code, shared::ErrorCode::PayloadTooLarge);
-    let json = format!(
-        "{{\"email\":\"{}\",\"password\":\"x\"}}",
-        "a".repeat(300 * 1024)
-    );
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/sign-in"))
-        .header("content-type", "application/json")
-        .body(json)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 413);
-    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    for (path, media_type, body) in [
+        (
+            "/api/v1/oauth/token",
+            "application/x-www-form-urlencoded",
+            format!(
+                "grant_type=client_credentials&scope={}",
+                "x".repeat(20 * 1024)
+            ),
+        ),
+        (
+            "/api/v1/auth/sign-in",
+            "application/json",
+            format!(
+                "{{\"email\":\"{}\",\"password\":\"x\"}}",
+                "a".repeat(300 * 1024)
+            ),
+        ),
+    ] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("content-type", media_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 413, "{path}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/problem+json",
+            "{path}"
+        );
+        let problem: shared::Problem = res.json().await.unwrap();
+        assert_eq!(problem.code, shared::ErrorCode::PayloadTooLarge, "{path}");
+    }
 }
 
 /// The API reference page is Swagger UI over the instance's own spec, from the vendored
