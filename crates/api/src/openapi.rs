@@ -145,7 +145,12 @@ fn document_body_refusals(api: &mut utoipa::openapi::OpenApi) {
 
 /// The document as committed at `openapi/openapi.json`: pretty JSON with a final newline.
 pub fn spec_json() -> String {
-    let mut text = spec()
+    json_of(&spec())
+}
+
+/// `api` as committed and served: pretty JSON with a final newline.
+pub fn json_of(api: &utoipa::openapi::OpenApi) -> String {
+    let mut text = api
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');

@@ -76,31 +76,35 @@ pub fn documented(cfg: &mut ServiceConfig) {
 
 /// The documented paths and the methods each takes, read once from the spec, so that
 /// a known path asked with another method is answered 405 with `Allow`, not 404.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Methods(Vec<(Vec<Option<String>>, Vec<String>)>);
 
 impl Methods {
-    /// The table of the spec document `spec_json` (`openapi::spec_json`).
-    pub fn from_spec(spec_json: &str) -> Self {
-        let spec: serde_json::Value = serde_json::from_str(spec_json).unwrap_or_default();
-        let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) else {
-            return Methods::default();
-        };
-        let verbs = [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ];
+    /// The table of the spec's paths (`openapi::spec`).
+    pub fn of(api: &utoipa::openapi::OpenApi) -> Self {
         Methods(
-            paths
+            api.paths
+                .paths
                 .iter()
                 .map(|(template, item)| {
                     let segments = template
                         .split('/')
                         .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                         .collect();
-                    let mut methods: Vec<String> = verbs
+                    let operations = [
+                        ("GET", &item.get),
+                        ("PUT", &item.put),
+                        ("POST", &item.post),
+                        ("DELETE", &item.delete),
+                        ("OPTIONS", &item.options),
+                        ("HEAD", &item.head),
+                        ("PATCH", &item.patch),
+                        ("TRACE", &item.trace),
+                    ];
+                    let mut methods: Vec<String> = operations
                         .iter()
-                        .filter(|v| item.get(**v).is_some())
-                        .map(|v| v.to_uppercase())
+                        .filter(|(_, operation)| operation.is_some())
+                        .map(|(method, _)| (*method).to_owned())
                         .collect();
                     // `head_as_get` answers HEAD wherever GET is answered.
                     if methods.iter().any(|m| m == "GET") {
@@ -207,7 +211,7 @@ mod tests {
 
     #[test]
     fn a_documented_path_is_matched_with_its_parameters() {
-        let methods = Methods::from_spec(&crate::openapi::spec_json());
+        let methods = Methods::of(&crate::openapi::spec());
         assert_eq!(
             methods.allowed("/api/v1/users/0192"),
             Some(

@@ -122,9 +122,9 @@ impl Application {
         let listener =
             TcpListener::bind(&address).with_context(|| format!("listening on {address}"))?;
         let port = listener.local_addr()?.port();
-        let spec_json = openapi::spec_json();
-        let methods = web::Data::new(routes::Methods::from_spec(&spec_json));
-        let spec = web::Data::new(OpenApiJson(spec_json));
+        let api = openapi::spec();
+        let methods = web::Data::new(routes::Methods::of(&api));
+        let spec = web::Data::new(OpenApiJson(openapi::json_of(&api)));
         let web_dir = state.config.web_dir.clone();
         let apidocs_dir = state.config.apidocs_dir.clone();
         let data = web::Data::new(state);

@@ -671,19 +671,3 @@ pub fn unmapped_table_columns<E: EntityTrait>(dataset: Dataset) -> Vec<String> {
         .filter(|c| c != "publisher_id" && !names.contains(c))
         .collect()
 }
-
-/// The dictionary columns of a dataset whose `nullable` differs from their table
-/// column's, each with what the table says; empty when they agree. The OpenAPI row
-/// schemas declare null from the dictionary, so a table column that takes null must be
-/// nullable there too.
-pub fn nullability_mismatches<E: EntityTrait>(dataset: Dataset) -> Vec<String> {
-    dataset
-        .columns()
-        .iter()
-        .filter_map(|c| {
-            let table = E::Column::from_str(&c.db_name()).ok()?.def().is_null();
-            (table != c.nullable)
-                .then(|| format!("{}: the table's column nullable={table}", c.name))
-        })
-        .collect()
-}

@@ -2,9 +2,7 @@
 
 use api::db::entities::{customers, licenses, orders, payouts, usage};
 use api::ingest::references::Known;
-use api::ingest::{
-    Format, IngestError, MAX_REPORTED, ingest, nullability_mismatches, unmapped_table_columns,
-};
+use api::ingest::{Format, IngestError, MAX_REPORTED, ingest, unmapped_table_columns};
 use api::store::StoreError;
 use shared::auth::Permission;
 use shared::dictionary::Dataset;
@@ -13,29 +11,13 @@ use shared::reports::summary::SummaryReport;
 use crate::helpers::{Backend, TestApp, spawn_app};
 use crate::on_both_databases;
 
-/// The dataset's table has a column for every dictionary column and no other, and takes
-/// null exactly where the dictionary (and so the OpenAPI row schema) says a column may
-/// be empty.
-fn table_agrees_with_dictionary<E: sea_orm::EntityTrait>(dataset: Dataset) {
-    assert_eq!(
-        unmapped_table_columns::<E>(dataset),
-        Vec::<String>::new(),
-        "{dataset:?}"
-    );
-    assert_eq!(
-        nullability_mismatches::<E>(dataset),
-        Vec::<String>::new(),
-        "{dataset:?}"
-    );
-}
-
 #[test]
 fn every_dictionary_column_has_a_table_column_and_back() {
-    table_agrees_with_dictionary::<orders::Entity>(Dataset::Orders);
-    table_agrees_with_dictionary::<usage::Entity>(Dataset::Usage);
-    table_agrees_with_dictionary::<customers::Entity>(Dataset::Customers);
-    table_agrees_with_dictionary::<licenses::Entity>(Dataset::Licenses);
-    table_agrees_with_dictionary::<payouts::Entity>(Dataset::Payouts);
+    assert!(unmapped_table_columns::<orders::Entity>(Dataset::Orders).is_empty());
+    assert!(unmapped_table_columns::<usage::Entity>(Dataset::Usage).is_empty());
+    assert!(unmapped_table_columns::<customers::Entity>(Dataset::Customers).is_empty());
+    assert!(unmapped_table_columns::<licenses::Entity>(Dataset::Licenses).is_empty());
+    assert!(unmapped_table_columns::<payouts::Entity>(Dataset::Payouts).is_empty());
     for dataset in Dataset::ALL {
         // A header of every dictionary column with no rows is refused only for having no rows.
         let header = dataset

@@ -374,6 +374,21 @@ mod tests {
         assert_ne!(with_publisher(&USAGE), TIME_KEY);
     }
 
+    /// The OpenAPI row schemas declare null from the dictionary; the rows carry what the
+    /// tables hold. The two must agree on every column of every grid.
+    #[test]
+    fn a_column_may_be_null_where_the_dictionary_says_so() {
+        for spec in [&ORDERS, &USAGE, &CUSTOMERS, &PAYOUTS, &LICENSES] {
+            for c in spec.columns() {
+                assert_eq!(
+                    c.nullable, c.dictionary.nullable,
+                    "{}.{}: the table's column nullable={}",
+                    spec.table, c.db, c.nullable
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_grid_maps_every_dictionary_column_and_key() {
         for spec in [&ORDERS, &USAGE, &CUSTOMERS, &PAYOUTS, &LICENSES] {
